@@ -12,6 +12,8 @@ from typing import Literal
 
 Modality = Literal["fact", "intent", "possible"]
 MODALITIES: tuple[str, ...] = ("fact", "intent", "possible")
+#: Segment kinds whose text is parsed for statements.
+PARSED_KINDS: frozenset[str] = frozenset({"title", "standfirst", "body"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +23,7 @@ class Segment:
     Attributes:
         start: Character offset of the first character in ``Article.text``.
         end: Character offset one past the last character.
-        kind: ``title``, ``body``, ``section``, ``dateline``, ``repeated_title``,
+        kind: ``title``, ``standfirst`` (a deck under the headline), ``body``, ``section``, ``dateline``, ``repeated_title``,
             ``related`` (an inline "related article" headline) or ``trailer``.
     """
 
@@ -68,7 +70,7 @@ class Article:
 
     def parsed_segments(self) -> tuple[Segment, ...]:
         """Segments whose text is parsed for statements (title and body)."""
-        return tuple(s for s in self.segments if s.kind in ("title", "body"))
+        return tuple(s for s in self.segments if s.kind in PARSED_KINDS)
 
 
 @dataclass(frozen=True, slots=True)

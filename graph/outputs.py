@@ -1,0 +1,117 @@
+"""Writing a build's outputs: graph.trig, statements.csv, graph.html, manifest.json.
+
+Every file is written to a temporary name and renamed into place, so an interrupted or
+failed build leaves the previous outputs intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import platform
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .errors import OutputError
+from .model import BuildResult
+from .rdf import statement_id, to_dataset
+from .sparql import write_store
+from .views import render_html
+
+#: The header of statements.csv: a contract with users' scripts; add, never rename.
+CSV_HEADER: tuple[str, ...] = (
+    "statement_id", "subject", "subject_type", "relation", "object", "object_type",
+    "negated", "modality", "attributed_to", "article", "date", "sentence", "char_start",
+    "char_end", "confidence")
+
+OUTPUT_FILES = ("graph.trig", "statements.csv", "graph.html", "manifest.json")
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write a file through a temporary sibling and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def statements_csv(result: BuildResult) -> str:
+    """The statements as CSV (labels, not IRIs), in a stable order."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    ents = result.entities
+    dates = {a.id: a.date or "" for a in result.articles}
+    rows = sorted(result.statements, key=lambda s: (s.article, s.char_start, s.char_end,
+                                                    s.subject, s.relation, s.object))
+    for s in rows:
+        writer.writerow([
+            statement_id(s), ents[s.subject].label, ents[s.subject].cls, s.relation,
+            ents[s.object].label, ents[s.object].cls, "true" if s.negated else "false",
+            s.modality, ents[s.attributed_to].label if s.attributed_to else "", s.article,
+            dates.get(s.article, ""), s.sentence, s.char_start, s.char_end,
+            f"{s.confidence:.3f}"])
+    return buf.getvalue()
+
+
+def manifest(result: BuildResult, *, model: str | None, base: str) -> dict:
+    """The build's manifest: inputs with hashes, counts, versions, timings."""
+    from .nlp import load_model, model_version
+
+    return {
+        "tool": {"name": "newsgraph", "version": __version__,
+                 "python": platform.python_version()},
+        "model": model_version(load_model(model)),
+        "base_iri": base,
+        "inputs": [{"path": a.source, "sha256": a.sha256, "article": a.id,
+                    "title": a.title, "date": a.date, "repaired": bool(a.edits),
+                    "repair_edits": len(a.edits)} for a in result.articles],
+        "errors": result.errors,
+        "counts": {"articles": len(result.articles), "sentences": result.sentences,
+                   "entities": len(result.entities), "statements": len(result.statements),
+                   "errors": len(result.errors)},
+        "timings_seconds": {k: round(v, 3) for k, v in result.timings.items()},
+        "outputs": list(OUTPUT_FILES),
+    }
+
+
+def write_outputs(result: BuildResult, out: Path, *, base: str, model: str | None,
+                  max_nodes: int | None) -> None:
+    """Write the four output files of a build into ``out``."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a directory; choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    mentions = {k: sorted(set(v)) for k, v in result.mentions.items()}
+    ds = to_dataset(result.articles, result.entities.values(), result.statements, mentions,
+                    base=base)
+    atomic_write(out / "graph.trig", _sorted_trig(ds))
+    atomic_write(out / "statements.csv", statements_csv(result))
+    fd, tmp = tempfile.mkstemp(prefix=".graph.html.", dir=out)
+    os.close(fd)
+    try:
+        counts = render_html(result.statements, result.entities,
+                             {a.id: a for a in result.articles}, Path(tmp),
+                             title=f"newsgraph: {len(result.articles)} articles",
+                             max_nodes=max_nodes)
+        os.replace(tmp, out / "graph.html")
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    result.timings.setdefault("write", 0.0)
+    data = manifest(result, model=model, base=base)
+    data["html"] = counts
+    atomic_write(out / "manifest.json", json.dumps(data, indent=2, sort_keys=True) + "\n")
+    write_store(out / "graph.trig", out / "store")
+    result.outputs = {name: str(out / name) for name in (*OUTPUT_FILES, "store")}
+
+
+def _sorted_trig(ds) -> str:  # noqa: ANN001
+    """TriG with graphs and triples in a stable order (rdflib sorts subjects)."""
+    return ds.serialize(format="trig")

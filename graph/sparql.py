@@ -1,0 +1,128 @@
+"""SPARQL over a build: the Oxigraph store, result formats and saved queries."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import OutputError, QueryError
+from .vocab import NG
+
+#: Prefixes every query may use without declaring them.
+PREFIXES: dict[str, str] = {
+    "ng": str(NG),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+}
+
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                  "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE,
+                 "nt": ox.RdfFormat.N_TRIPLES, "ntriples": ox.RdfFormat.N_TRIPLES}
+
+
+def write_store(trig: Path, store_dir: Path) -> None:
+    """(Re)create the on-disk Oxigraph store of a build from its TriG, atomically."""
+    tmp = store_dir.with_name(store_dir.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    store = ox.Store(str(tmp))
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    old = store_dir.with_name(store_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if store_dir.exists():
+        store_dir.rename(old)
+    tmp.rename(store_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def open_store(out: Path) -> ox.Store:
+    """Open a build's store read-only (falls back to loading ``graph.trig`` in memory).
+
+    Raises:
+        OutputError: When ``out`` holds no build.
+    """
+    if (out / "store").is_dir():
+        return ox.Store.read_only(str(out / "store"))
+    if (out / "graph.trig").is_file():
+        store = ox.Store()
+        store.load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
+        return store
+    raise OutputError(f"{out}: no build found (no store/ or graph.trig); run "
+                      f"`newsgraph build INPUT --out {out}` first")
+
+
+def read_query(text: str) -> str:
+    """Query text, or the contents of a file when given as ``@path``."""
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"{path}: cannot read query file ({exc.strerror})") from exc
+    return text
+
+
+def run_query(store: ox.Store, query: str, *, bindings: dict[str, ox.NamedNode | ox.Literal]
+              | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run a query with the standard prefixes over the union of all graphs.
+
+    Args:
+        store: The store.
+        query: SPARQL text.
+        bindings: Values bound to variables as RDF terms (never spliced into the text).
+
+    Raises:
+        QueryError: On a syntax error, with the parser's message.
+    """
+    subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    try:
+        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True,
+                           substitutions=subs or None)
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL: {exc}") from exc
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal | ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+def format_results(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, *,
+                   fmt: str = "table") -> str:
+    """Render query results as a text table or a standard results format."""
+    if isinstance(result, ox.QueryBoolean):
+        value = bool(result)
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": value})
+        return "true" if value else "false"
+    if isinstance(result, ox.QueryTriples):
+        rdf = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
+        return result.serialize(format=rdf).decode("utf-8")
+    if fmt in RESULT_FORMATS:
+        return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
+    if fmt != "table":
+        raise QueryError(f"unknown format {fmt!r}: use table, csv, tsv, json or xml")
+    names = [v.value for v in result.variables]
+    rows = [[_cell(sol[n]) for n in names] for sol in result]
+    widths = [max([len(n), *(min(len(r[i]), 60) for r in rows)]) for i, n in enumerate(names)]
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    for r in rows:
+        out.append("  ".join((c if len(c) <= 60 else c[:57] + "...").ljust(w)
+                             for c, w in zip(r, widths, strict=True)))
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
