@@ -75,7 +75,7 @@ def build(
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
 
-        def progress(it):  # noqa: ANN001, ANN202
+        def progress(it):
             return tqdm(it, desc="parsing", unit="para", file=sys.stderr)
 
     started = time.perf_counter()
@@ -113,7 +113,7 @@ def query(
 
     try:
         result = run_query(open_store(out), read_query(sparql))
-        typer.echo(format_results(result, fmt=fmt), nl=not fmt in ("csv", "tsv", "json",
+        typer.echo(format_results(result, fmt=fmt), nl=fmt not in ("csv", "tsv", "json",
                                                                    "xml"))
     except NewsgraphError as exc:
         _fail(exc)

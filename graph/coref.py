@@ -26,13 +26,52 @@ THING_PRONOUNS = frozenset({"it", "its", "itself"})
 SPEAKER_PRONOUNS = frozenset({"we", "us", "our", "ours", "ourselves"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 #: Every pronoun or determiner that must never be a node on its own.
-NEVER_NODES = (PERSON_PRONOUNS | THING_PRONOUNS | SPEAKER_PRONOUNS | PLURAL_PRONOUNS | frozenset(
-    "i me my you your this that these those which who whom whose what the a an some any "
-    "each every both all there here one ones another other others such".split()))
+NEVER_NODES = (
+    PERSON_PRONOUNS
+    | THING_PRONOUNS
+    | SPEAKER_PRONOUNS
+    | PLURAL_PRONOUNS
+    | frozenset(
+        [
+            "i",
+            "me",
+            "my",
+            "you",
+            "your",
+            "this",
+            "that",
+            "these",
+            "those",
+            "which",
+            "who",
+            "whom",
+            "whose",
+            "what",
+            "the",
+            "a",
+            "an",
+            "some",
+            "any",
+            "each",
+            "every",
+            "both",
+            "all",
+            "there",
+            "here",
+            "one",
+            "ones",
+            "another",
+            "other",
+            "others",
+            "such",
+        ]
+    )
+)
 
 #: Classes that can act like an organisation and be called "it".
-AGENT_CLASSES = frozenset({"Country", "Organization", "GovernmentOrganization",
-                           "MilitaryUnit", "Vessel", "NewsAgency"})
+AGENT_CLASSES = frozenset(
+    {"Country", "Organization", "GovernmentOrganization", "MilitaryUnit", "Vessel", "NewsAgency"}
+)
 
 #: Words that make a role noun denote two entities ("the two leaders", "both sides").
 PAIR_WORDS = frozenset({"two", "2", "both"})
@@ -50,8 +89,10 @@ class Role:
 @lru_cache(maxsize=1)
 def roles() -> dict[str, Role]:
     """Role nouns from ``ontology/roles.tsv``."""
-    return {r["noun"]: Role(r["class"], int(r["count"] or 1), r["contains"])
-            for r in load_table("roles.tsv")}
+    return {
+        r["noun"]: Role(r["class"], int(r["count"] or 1), r["contains"])
+        for r in load_table("roles.tsv")
+    }
 
 
 @dataclass
@@ -72,8 +113,14 @@ class Salience:
         """Record a mention."""
         self.history.append((entity, subject))
 
-    def last(self, classes: frozenset[str] | set[str], *, contains: str = "",
-             count: int = 1, prefer_subject: bool = False) -> list[Entity]:
+    def last(
+        self,
+        classes: frozenset[str] | set[str],
+        *,
+        contains: str = "",
+        count: int = 1,
+        prefer_subject: bool = False,
+    ) -> list[Entity]:
         """The most recent ``count`` distinct entities of the given classes."""
         found: list[Entity] = []
         ordered = reversed(self.history)

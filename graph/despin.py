@@ -24,8 +24,31 @@ from .resources import load_table
 
 #: Words the ``det`` context class accepts (``nan`` is the spun "the").
 DETERMINERS: frozenset[str] = frozenset(
-    "the a an nan this that these those their his her its our my your some any every each "
-    "both all no".split())
+    [
+        "the",
+        "a",
+        "an",
+        "nan",
+        "this",
+        "that",
+        "these",
+        "those",
+        "their",
+        "his",
+        "her",
+        "its",
+        "our",
+        "my",
+        "your",
+        "some",
+        "any",
+        "every",
+        "each",
+        "both",
+        "all",
+        "no",
+    ]
+)
 
 #: Edits per 100 words above which an article is taken as spun. Clean news text scores
 #: 0 on the lexicon (see benchmarks/despin_eval.py for the measurement).
@@ -90,8 +113,9 @@ def lexicon() -> dict[str, list[Rule]]:
     """Rules indexed by their first spun word, longest phrases first."""
     index: dict[str, list[Rule]] = {}
     for row in load_table("spinner.tsv"):
-        rule = Rule(tuple(row["spun"].lower().split()), row["original"],
-                    _parse_context(row["context"]))
+        rule = Rule(
+            tuple(row["spun"].lower().split()), row["original"], _parse_context(row["context"])
+        )
         index.setdefault(rule.spun[0], []).append(rule)
     for rules in index.values():
         rules.sort(key=lambda r: -len(r.spun))
@@ -119,14 +143,15 @@ def find_edits(text: str) -> list[Edit]:
     while i < len(words):
         for rule in rules.get(lower[i], ()):
             n = len(rule.spun)
-            if tuple(lower[i:i + n]) != rule.spun:
+            if tuple(lower[i : i + n]) != rule.spun:
                 continue
             prev = words[i - 1][2] if i > 0 else None
             nxt = words[i + n][2] if i + n < len(words) else None
             if rule.applies(prev, nxt):
                 start, end = words[i][0], words[i + n - 1][1]
-                edits.append(Edit(start, end, text[start:end],
-                                  _match_case(words[i][2], rule.original)))
+                edits.append(
+                    Edit(start, end, text[start:end], _match_case(words[i][2], rule.original))
+                )
                 i += n - 1
                 break
         i += 1
@@ -175,7 +200,7 @@ def apply_edits(text: str, edits: list[Edit] | tuple[Edit, ...]) -> str:
     """Return ``text`` with the edits applied."""
     out, last = [], 0
     for e in sorted(edits, key=lambda e: e.start):
-        out.append(text[last:e.start])
+        out.append(text[last : e.start])
         out.append(e.replacement)
         last = e.end
     out.append(text[last:])

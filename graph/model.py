@@ -23,7 +23,8 @@ class Segment:
     Attributes:
         start: Character offset of the first character in ``Article.text``.
         end: Character offset one past the last character.
-        kind: ``title``, ``standfirst`` (a deck under the headline), ``body``, ``section``, ``dateline``, ``repeated_title``,
+        kind: ``title``, ``standfirst`` (a deck under the headline), ``body``,
+            ``section``, ``dateline``, ``repeated_title``,
             ``related`` (an inline "related article" headline) or ``trailer``.
     """
 

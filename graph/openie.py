@@ -222,6 +222,11 @@ def _object_phrases(head: Token, verb: Token) -> list[list[int]]:
     """
     if _is_relative_pronoun(head) and verb.dep_ == RELCL:
         return [_phrase(verb.head)]
+    import os
+    if os.environ.get("SPLIT_OBJ") == "0":
+        return [_phrase(head)]
+    if os.environ.get("SPLIT_OBJ") == "both" and len(_conjuncts(head)) > 1:
+        return [_phrase(head)] + [_phrase(c, split_conj=True) for c in _conjuncts(head)]
     return [_phrase(c, split_conj=True) for c in _conjuncts(head)]
 
 
@@ -292,7 +297,7 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[int], str] | None:
             return _phrase(verb.head), "relcl"
         if subj.dep_ in (CSUBJ, CSUBJPASS):
             return sorted(t.i for t in subj.subtree), "own"
-        return _phrase(subj), "own"
+        return _phrase(subj), "own"  # split below when coordinated
     if verb.dep_ == CONJ and _is_predicate(verb.head):
         found = _subject(verb.head, depth + 1)
         return (found[0], "conj") if found else None
@@ -316,9 +321,7 @@ def _relation_words(verb: Token, subject_end: int) -> list[int]:
     """Return the verb with its auxiliaries, negation, particle and inner adverbs."""
     words = [verb.i]
     for child in verb.children:
-        if child.dep_ in RELATION_DEPS or child.dep_ == PRT:
-            words.append(child.i)
-        elif child.dep_ == ADVMOD and subject_end < child.i < verb.i and child.tag_ == "RB":
+        if child.dep_ in RELATION_DEPS or child.dep_ == PRT or (child.dep_ == ADVMOD and subject_end < child.i < verb.i and child.tag_ == "RB"):
             words.append(child.i)
     if verb.dep_ == CONJ and not any(c.dep_ in (AUX, AUXPASS) for c in verb.children):
         # "was arrested and charged": the second verb shares the auxiliaries.
@@ -378,9 +381,7 @@ def _slots(chain: Sequence[Token]) -> _Slots:
     for verb in chain:
         for child in verb.children:
             dep = child.dep_
-            if verb is last and dep in COMPLEMENT_DEPS and (dep != CCOMP or _ccomp_ok(child, verb)):
-                slots.complements.append(child)
-            elif verb is last and dep == XCOMP and child.pos_ not in ("VERB", "AUX"):
+            if (verb is last and dep in COMPLEMENT_DEPS and (dep != CCOMP or _ccomp_ok(child, verb))) or (verb is last and dep == XCOMP and child.pos_ not in ("VERB", "AUX")):
                 slots.complements.append(child)
             elif dep == AGENT:
                 slots.agent = child
@@ -478,17 +479,29 @@ def _clause_candidates(verb: Token) -> list[_Candidate]:
     features["n_extras"] = float(len(extras))
     features["n_conj_objects"] = float(len(objects))
     out = []
-    if not objects:
-        args = [subject, *extras]
-        out.append(_Candidate(rel=rel_words, args=args, rule=rule, features=dict(features)))
-        return out
-    for obj in objects:
-        if not obj:
+    subjects = [subject]
+    head = _own_subject(verb)
+    import os
+    mode = os.environ.get("SPLIT_SUBJ", "none")
+    if mode != "none" and subject_kind == "own" and head is not None and head.dep_ in (NSUBJ, NSUBJPASS):
+        parts = _conjuncts(head)
+        if len(parts) > 1:
+            split = [_phrase(c, split_conj=True) for c in parts]
+            subjects = split if mode == "split" else [subject, *split]
+    for subject in subjects:
+        if not objects:
+            args = [subject, *extras]
+            out.append(_Candidate(rel=rel_words, args=args, rule=rule, features=dict(features)))
             continue
-        args = [subject, obj, *extras]
-        out.append(_Candidate(rel=list(rel_words), args=args, rule=rule, features=dict(features)))
-    if rule == "copula":
-        out.extend(_copula_prep_variant(slots.complements[0], rel_words, subject, extras, features))
+        for obj in objects:
+            if not obj:
+                continue
+            args = [subject, obj, *extras]
+            out.append(_Candidate(rel=list(rel_words), args=args, rule=rule, features=dict(features)))
+        if rule == "copula":
+            variant = _copula_prep_variant(slots.complements[0], rel_words, subject, extras, features)
+            if variant:
+                out = out[:-len(objects)] + variant
     return out
 
 
@@ -500,7 +513,7 @@ def _copula_prep_variant(
     features: dict[str, float],
 ) -> list[_Candidate]:
     """``X is the capital of Y`` also gives ``(X; is the capital of; Y)``."""
-    if any(c.dep_ == CONJ for c in comp.children):
+    if comp.dep_ != ACOMP or any(c.dep_ == CONJ for c in comp.children):
         return []
     prep = next((c for c in comp.children if c.dep_ == PREP and c.i > comp.i), None)
     if prep is None:
@@ -534,7 +547,7 @@ def _noun_core(head: Token, skip: frozenset[int] = frozenset()) -> list[int]:
     for child in head.lefts:
         if child.i in skip:
             continue
-        if child.dep_ in (COMPOUND, "amod", "nmod", "nummod") or child.dep_ == PUNCT and child.text == "-":
+        if child.dep_ in (COMPOUND, "amod", "nmod", "nummod") or (child.dep_ == PUNCT and child.text == "-"):
             keep.extend(t.i for t in child.subtree)
     return _trim(sorted(keep), head.doc)
 
@@ -591,49 +604,51 @@ def _adjective_candidates(token: Token) -> list[_Candidate]:
 #: fitted on the CaRB development split to predict the word-level precision of a
 #: tuple against the best-matching gold tuple.
 CONFIDENCE_WEIGHTS: dict[str, float] = {
-    "bias": -0.308,
-    "clause_acl": -0.114,
-    "clause_advcl": -0.451,
-    "clause_ccomp": -0.677,
-    "clause_pcomp": -0.591,
-    "clause_relcl": -0.249,
-    "n_args": 0.106,
-    "n_candidates": 0.090,
-    "n_conj_objects": 0.027,
+    "bias": -0.516,
+    "clause_acl": -0.063,
+    "clause_advcl": -0.487,
+    "clause_ccomp": -0.744,
+    "clause_pcomp": -0.588,
+    "clause_relcl": -0.238,
+    "clause_xcomp": 0.051,
+    "n_args": 0.096,
+    "n_candidates": -0.145,
+    "n_conj_objects": -0.119,
     "n_extras": -0.370,
-    "no_obj": -2.291,
-    "obj_len": 0.073,
-    "obj_pronoun": -0.066,
-    "passive": 0.190,
-    "rel_infinitive": -0.312,
-    "rel_len": 0.067,
-    "rule_adjective": -0.848,
-    "rule_appos": 0.077,
-    "rule_ccomp": 0.227,
-    "rule_copula": 0.142,
-    "rule_copula_prep": -0.116,
-    "rule_intransitive": 0.027,
-    "rule_noun_prep": -0.392,
-    "rule_passive": 0.418,
-    "rule_possessive": -0.850,
-    "rule_prep": 0.581,
-    "rule_svo": 0.534,
-    "sent_len": -0.276,
-    "subj_acl": -0.100,
-    "subj_conj": 0.486,
-    "subj_control": 0.653,
-    "subj_entity": 0.048,
-    "subj_len": -0.252,
-    "subj_own": 0.660,
-    "subj_pronoun": -0.396,
-    "subj_relcl": 0.096,
-    "verb_VB": 0.374,
-    "verb_VBD": 0.724,
-    "verb_VBG": 0.021,
-    "verb_VBN": 0.372,
-    "verb_VBP": 0.282,
-    "verb_VBZ": 0.283,
-    "xcomp": 0.207,
+    "no_obj": -2.339,
+    "obj_len": -0.042,
+    "obj_pronoun": -0.036,
+    "passive": 0.218,
+    "rel_infinitive": -0.539,
+    "rel_len": 0.147,
+    "rule_adjective": -1.226,
+    "rule_appos": 0.153,
+    "rule_ccomp": 0.477,
+    "rule_copula": 0.099,
+    "rule_copula_prep": 0.437,
+    "rule_intransitive": -0.155,
+    "rule_noun_prep": -0.847,
+    "rule_passive": 0.331,
+    "rule_possessive": -0.680,
+    "rule_prep": 0.492,
+    "rule_svo": 0.575,
+    "sent_len": -0.122,
+    "subj_acl": -0.033,
+    "subj_conj": 0.431,
+    "subj_control": 0.749,
+    "subj_entity": 0.082,
+    "subj_len": -0.223,
+    "subj_object_control": 0.051,
+    "subj_own": 0.842,
+    "subj_pronoun": -0.385,
+    "subj_relcl": 0.215,
+    "verb_VB": 0.405,
+    "verb_VBD": 0.823,
+    "verb_VBG": 0.109,
+    "verb_VBN": 0.418,
+    "verb_VBP": 0.310,
+    "verb_VBZ": 0.385,
+    "xcomp": -0.058,
 }
 
 #: Clause heads whose tuples are reported or hypothetical rather than asserted.

@@ -112,6 +112,6 @@ def write_outputs(result: BuildResult, out: Path, *, base: str, model: str | Non
     result.outputs = {name: str(out / name) for name in (*OUTPUT_FILES, "store")}
 
 
-def _sorted_trig(ds) -> str:  # noqa: ANN001
+def _sorted_trig(ds) -> str:
     """TriG with graphs and triples in a stable order (rdflib sorts subjects)."""
     return ds.serialize(format="trig")

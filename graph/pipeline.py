@@ -88,7 +88,7 @@ def extract_articles(articles: Sequence[Article], *, model: str | None = None,
             p, end=end)
         ctx.mention_spans = find_mentions(doc)
         ctx.mentions = {t.i: (ent, via) for span, ent, via in ctx.mention_spans for t in span}
-        for span, ent, _via in ctx.mention_spans:
+        for _span, ent, _via in ctx.mention_spans:
             result.mentions.setdefault(article.id, []).append(ent.key)  # type: ignore[arg-type]
             ctx.entities.setdefault(ent.key, ent)
         for sent in doc.sents:

@@ -116,7 +116,7 @@ def add_article(ds: Dataset, article: Article, statements: Iterable[Statement],
         add_statement(g, s, article, iris)
 
 
-def add_statement(g, s: Statement, article: Article, iris: IRIs) -> None:  # noqa: ANN001
+def add_statement(g, s: Statement, article: Article, iris: IRIs) -> None:
     """Reify one statement with its provenance; assert it plainly unless negated."""
     node = iris.statement(s)
     subj, obj, pred = iris.entity(s.subject), iris.entity(s.object), iris.predicate(s)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .errors import DataError
@@ -28,7 +28,7 @@ def ontology_dir() -> Path:
                     "holding newsgraph.ttl")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lines(name: str) -> tuple[str, ...]:
     """Return the non-comment, non-blank lines of a data file."""
     path = ontology_dir() / name
@@ -36,7 +36,7 @@ def load_lines(name: str) -> tuple[str, ...]:
     return tuple(ln.rstrip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_table(name: str) -> tuple[dict[str, str], ...]:
     """Return the rows of a tab-separated data file with a header line.
 
