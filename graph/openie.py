@@ -222,11 +222,6 @@ def _object_phrases(head: Token, verb: Token) -> list[list[int]]:
     """
     if _is_relative_pronoun(head) and verb.dep_ == RELCL:
         return [_phrase(verb.head)]
-    import os
-    if os.environ.get("SPLIT_OBJ") == "0":
-        return [_phrase(head)]
-    if os.environ.get("SPLIT_OBJ") == "both" and len(_conjuncts(head)) > 1:
-        return [_phrase(head)] + [_phrase(c, split_conj=True) for c in _conjuncts(head)]
     return [_phrase(c, split_conj=True) for c in _conjuncts(head)]
 
 
@@ -389,14 +384,18 @@ def _slots(chain: Sequence[Token]) -> _Slots:
                 slots.preps.append(child)
             elif dep == NPADVMOD or (dep == ADVMOD and child.i > verb.i and child.pos_ == "ADV"):
                 slots.modifiers.append(child)
+
     slots.complements.sort(key=lambda t: t.i)
     slots.preps.sort(key=lambda t: t.i)
     return slots
 
 
 def _ccomp_ok(ccomp: Token, verb: Token) -> bool:
-    """Accept a clausal complement after its verb, or before a full verb (``X, he said``)."""
-    return ccomp.i > verb.i or verb.pos_ == "VERB"
+    """Accept a clausal complement after its verb, or fronted before ``he said``."""
+    if ccomp.i > verb.i:
+        return True
+    subject = _own_subject(verb)
+    return verb.pos_ == "VERB" and (subject is None or subject.i > ccomp.i)
 
 
 def _prep_object(prep: Token) -> Token | None:
@@ -444,7 +443,7 @@ def _clause_candidates(verb: Token) -> list[_Candidate]:
         else:
             objects = _object_phrases(comp, verb)
             rule = "copula" if comp.dep_ in (ATTR, ACOMP) else "svo"
-        rest_complements = slots.complements[1:]
+        rest_complements = [c for c in slots.complements[1:] if c.dep_ != CCOMP]
         extra_heads.extend(rest_complements)
         if slots.agent is not None:
             extra_heads.append(slots.agent)
@@ -475,19 +474,13 @@ def _clause_candidates(verb: Token) -> list[_Candidate]:
     extra_heads.sort(key=lambda t: t.i)
     extras = [p for p in (_phrase(h) for h in extra_heads) if p]
     rel_words = sorted(set(rel_words), key=lambda x: x if isinstance(x, int) else -1)
+    if subject_kind == "acl" and verb.tag_ == "VBN":
+        rel_words = [_be(verb.head), *rel_words]
 
     features["n_extras"] = float(len(extras))
     features["n_conj_objects"] = float(len(objects))
     out = []
     subjects = [subject]
-    head = _own_subject(verb)
-    import os
-    mode = os.environ.get("SPLIT_SUBJ", "none")
-    if mode != "none" and subject_kind == "own" and head is not None and head.dep_ in (NSUBJ, NSUBJPASS):
-        parts = _conjuncts(head)
-        if len(parts) > 1:
-            split = [_phrase(c, split_conj=True) for c in parts]
-            subjects = split if mode == "split" else [subject, *split]
     for subject in subjects:
         if not objects:
             args = [subject, *extras]
@@ -604,51 +597,51 @@ def _adjective_candidates(token: Token) -> list[_Candidate]:
 #: fitted on the CaRB development split to predict the word-level precision of a
 #: tuple against the best-matching gold tuple.
 CONFIDENCE_WEIGHTS: dict[str, float] = {
-    "bias": -0.516,
-    "clause_acl": -0.063,
-    "clause_advcl": -0.487,
-    "clause_ccomp": -0.744,
-    "clause_pcomp": -0.588,
-    "clause_relcl": -0.238,
-    "clause_xcomp": 0.051,
-    "n_args": 0.096,
-    "n_candidates": -0.145,
-    "n_conj_objects": -0.119,
-    "n_extras": -0.370,
-    "no_obj": -2.339,
-    "obj_len": -0.042,
-    "obj_pronoun": -0.036,
-    "passive": 0.218,
-    "rel_infinitive": -0.539,
-    "rel_len": 0.147,
-    "rule_adjective": -1.226,
-    "rule_appos": 0.153,
-    "rule_ccomp": 0.477,
-    "rule_copula": 0.099,
-    "rule_copula_prep": 0.437,
-    "rule_intransitive": -0.155,
-    "rule_noun_prep": -0.847,
-    "rule_passive": 0.331,
-    "rule_possessive": -0.680,
-    "rule_prep": 0.492,
-    "rule_svo": 0.575,
-    "sent_len": -0.122,
-    "subj_acl": -0.033,
-    "subj_conj": 0.431,
-    "subj_control": 0.749,
-    "subj_entity": 0.082,
-    "subj_len": -0.223,
-    "subj_object_control": 0.051,
-    "subj_own": 0.842,
-    "subj_pronoun": -0.385,
-    "subj_relcl": 0.215,
-    "verb_VB": 0.405,
+    "bias": -0.527,
+    "clause_acl": -0.058,
+    "clause_advcl": -0.447,
+    "clause_ccomp": -0.736,
+    "clause_pcomp": -0.514,
+    "clause_relcl": -0.268,
+    "clause_xcomp": 0.062,
+    "n_args": 0.043,
+    "n_candidates": -0.168,
+    "n_conj_objects": 0.031,
+    "n_extras": -0.303,
+    "no_obj": -2.213,
+    "obj_len": 0.073,
+    "obj_pronoun": -0.067,
+    "passive": 0.159,
+    "rel_infinitive": -0.674,
+    "rel_len": 0.170,
+    "rule_adjective": -1.128,
+    "rule_appos": 0.154,
+    "rule_ccomp": 0.220,
+    "rule_copula": 0.052,
+    "rule_copula_prep": 0.499,
+    "rule_intransitive": -0.047,
+    "rule_noun_prep": -0.790,
+    "rule_passive": 0.291,
+    "rule_possessive": -0.606,
+    "rule_prep": 0.432,
+    "rule_svo": 0.573,
+    "sent_len": -0.125,
+    "subj_acl": -0.064,
+    "subj_conj": 0.365,
+    "subj_control": 0.703,
+    "subj_entity": 0.071,
+    "subj_len": -0.220,
+    "subj_object_control": 0.062,
+    "subj_own": 0.736,
+    "subj_pronoun": -0.373,
+    "subj_relcl": 0.218,
+    "verb_VB": 0.359,
     "verb_VBD": 0.823,
-    "verb_VBG": 0.109,
-    "verb_VBN": 0.418,
-    "verb_VBP": 0.310,
-    "verb_VBZ": 0.385,
-    "xcomp": -0.058,
+    "verb_VBG": 0.038,
+    "verb_VBN": 0.409,
+    "verb_VBP": 0.225,
+    "verb_VBZ": 0.373,
+    "xcomp": -0.027,
 }
 
 #: Clause heads whose tuples are reported or hypothetical rather than asserted.
