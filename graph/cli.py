@@ -120,6 +120,31 @@ def query(
 
 
 @app.command()
+def validate(
+    out: Annotated[Path, typer.Argument(help="A build's output directory.")],
+) -> None:
+    """Check a build against the SHACL shapes in ontology/shapes.ttl.
+
+    Prints one line per violation (focus node, property, message); exits 1 if any.
+
+    Example: newsgraph validate out/
+    """
+    from .validate import validate as run_validate
+
+    try:
+        violations = run_validate(out)
+    except NewsgraphError as exc:
+        _fail(exc)
+        return
+    for v in violations:
+        typer.echo(f"{v.focus}  {v.path}  {v.message}")
+    typer.echo(f"{len(violations)} violation{'s' if len(violations) != 1 else ''}: "
+               f"{'conforms' if not violations else 'does not conform'}")
+    if violations:
+        raise typer.Exit(1)
+
+
+@app.command()
 def clean(
     file: Annotated[Path, typer.Argument(help="A text file that may have been spun.")],
     explain: Annotated[bool, typer.Option(help="List each edit with its position instead "

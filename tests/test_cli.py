@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from graph.cli import app
 
 runner = CliRunner()
-COMMANDS = ["build", "query", "clean", "openie"]
+COMMANDS = ["build", "query", "validate", "clean", "openie"]
 
 
 def test_top_level_help_lists_commands_with_an_example():
@@ -125,3 +125,21 @@ def test_clean_explains_edits_on_the_spun_seed():
     assert result.exit_code == 0
     assert "spun" in result.output.splitlines()[0]
     assert "'pinch' -> 'with'" in result.output
+
+
+def test_seed_build_conforms_to_the_shapes(seed_build):
+    _result, out = seed_build
+    result = runner.invoke(app, ["validate", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("conforms")
+
+
+def test_validate_reports_a_statement_without_modality(seed_build, tmp_path):
+    _result, out = seed_build
+    trig = (out / "graph.trig").read_text(encoding="utf-8")
+    broken = trig.replace("ng:modality ng:Intent", "ng:pattern \"x\"", 1)
+    assert broken != trig
+    (tmp_path / "graph.trig").write_text(broken, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "exactly one modality" in result.output
