@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -75,9 +76,11 @@ PUNCT = "punct"  # punctuation
 POSS = "poss"  # possessive modifier: "[Bob 's] car"
 CASE = "case"  # possessive ending: "Bob ['s]"
 COMPOUND = "compound"  # noun compound modifier: "[President] Bush"
+AMOD = "amod"  # adjectival modifier: "[rare] books"
+NMOD = "nmod"  # modifier of a nominal: "[Oct.] 5"
+NUMMOD = "nummod"  # numeric modifier: "[three] ships"
 DEP = "dep"  # unclassified dependency (often a parse error)
 PARATAXIS = "parataxis"  # loosely attached clause: "he left, [she said]"
-ROOT = "ROOT"  # head of the sentence
 
 #: Dependencies that mark the subject of a clause.
 SUBJECT_DEPS = frozenset({NSUBJ, NSUBJPASS, CSUBJ, CSUBJPASS})
@@ -85,6 +88,8 @@ SUBJECT_DEPS = frozenset({NSUBJ, NSUBJPASS, CSUBJ, CSUBJPASS})
 COMPLEMENT_DEPS = (DATIVE, DOBJ, ATTR, OPRD, ACOMP, CCOMP)
 #: Dependencies whose words belong to the relation phrase.
 RELATION_DEPS = frozenset({AUX, AUXPASS, NEG})
+#: Pre-modifiers kept in the bare form of a noun (``[President] Bush``, ``[rare] books``).
+NOUN_CORE_DEPS = frozenset({COMPOUND, AMOD, NMOD, NUMMOD})
 #: Subtrees left out of an argument phrase (they become tuples of their own).
 ARG_EXCLUDED_DEPS = frozenset({RELCL, APPOS, PARATAXIS})
 
@@ -99,6 +104,12 @@ PRONOUNS = frozenset(
 )
 #: Prepositions after a noun that state where or what it is (``the plant in Zama``).
 NOUN_PREPOSITIONS = frozenset({"in", "at", "from", "on", "near", "outside", "inside", "of", "with"})
+#: Adjectives that locate or count rather than describe (``last year``, ``other ways``).
+VAGUE_ADJECTIVES = frozenset(
+    {"last", "next", "first", "other", "such", "many", "much", "same", "own", "few", "several",
+     "previous", "former", "latter", "following", "certain", "various", "recent", "early",
+     "late", "final", "further", "additional", "main", "only", "more", "most", "less", "least"}
+)
 #: Tokens dropped from the edges of an argument.
 EDGE_PUNCT = frozenset({",", ".", ";", ":", "--", "-", "...", "!", "?"})
 #: PTB escapes mapped back to the characters the parser was trained on.
@@ -183,7 +194,9 @@ def _trim(indices: list[int], doc: Doc) -> list[int]:
     return kept
 
 
-def _phrase(head: Token, *, split_conj: bool = False, skip: frozenset[int] = frozenset()) -> list[int]:
+def _phrase(
+    head: Token, *, split_conj: bool = False, skip: frozenset[int] = frozenset()
+) -> list[int]:
     """Return the token indices of the phrase headed by ``head``.
 
     Relative clauses, appositions and parentheticals are left out (they get their
@@ -247,7 +260,7 @@ def _is_predicate(token: Token) -> bool:
     """Return whether ``token`` heads a clause we extract from."""
     if token.pos_ not in ("VERB", "AUX"):
         return False
-    return token.dep_ not in (AUX, AUXPASS, "amod", COMPOUND)
+    return token.dep_ not in (AUX, AUXPASS, AMOD, COMPOUND)
 
 
 def _is_folded_xcomp(token: Token) -> bool:
@@ -289,7 +302,7 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[int], str] | None:
     subj = _own_subject(verb)
     if subj is not None:
         if verb.dep_ == RELCL and _is_relative_pronoun(subj):
-            return _phrase(verb.head), "relcl"
+            return _antecedent(verb), "relcl"
         if subj.dep_ in (CSUBJ, CSUBJPASS):
             return sorted(t.i for t in subj.subtree), "own"
         return _phrase(subj), "own"  # split below when coordinated
@@ -297,7 +310,7 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[int], str] | None:
         found = _subject(verb.head, depth + 1)
         return (found[0], "conj") if found else None
     if verb.dep_ == RELCL:
-        return _phrase(verb.head), "relcl"
+        return _antecedent(verb), "relcl"
     if verb.dep_ == ACL and verb.head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
         if any(c.dep_ == AUX for c in verb.children) or verb.tag_ == "VB":
             return None  # "a way to go": infinitival modifiers state no fact
@@ -312,16 +325,42 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[int], str] | None:
     return None
 
 
+def _antecedent(relcl: Token) -> list[int]:
+    """Return the phrase a relative clause is about.
+
+    That is the noun it modifies, or, when that noun is the attribute of a
+    copula, the copula's subject: in ``Bob is a player who plays for Leeds`` the
+    one who plays is ``Bob``.
+    """
+    noun = relcl.head
+    if noun.dep_ == ATTR:
+        subject = _own_subject(noun.head)
+        if subject is not None and subject.dep_ == NSUBJ:
+            return _phrase(subject)
+    return _phrase(noun)
+
+
 def _relation_words(verb: Token, subject_end: int) -> list[int]:
-    """Return the verb with its auxiliaries, negation, particle and inner adverbs."""
+    """Return the verb with its auxiliaries, negation, particle and inner adverbs.
+
+    Args:
+        verb: A verb of the clause (or of its ``xcomp`` chain).
+        subject_end: Index of the last subject token when the subject precedes
+            the verb (adverbs between it and the verb join the relation), else -1.
+
+    Returns:
+        Sorted token indices.
+    """
     words = [verb.i]
     for child in verb.children:
-        if child.dep_ in RELATION_DEPS or child.dep_ == PRT or (child.dep_ == ADVMOD and subject_end < child.i < verb.i and child.tag_ == "RB"):
+        if child.dep_ in RELATION_DEPS or child.dep_ == PRT:
             words.append(child.i)
-    if verb.dep_ == CONJ and not any(c.dep_ in (AUX, AUXPASS) for c in verb.children):
+        elif child.dep_ == ADVMOD and child.tag_ == "RB" and subject_end < child.i < verb.i:
+            words.append(child.i)  # "has [sharply] improved"
+    shares_aux = not any(c.dep_ in (AUX, AUXPASS) for c in verb.children)
+    if verb.dep_ == CONJ and shares_aux and _own_subject(verb) is None:
         # "was arrested and charged": the second verb shares the auxiliaries.
-        if _own_subject(verb) is None:
-            words.extend(c.i for c in verb.head.children if c.dep_ in (AUX, AUXPASS, NEG))
+        words.extend(c.i for c in verb.head.children if c.dep_ in (AUX, AUXPASS, NEG))
     return sorted(words)
 
 
@@ -361,12 +400,28 @@ def _verbal_xcomp(token: Token) -> Token | None:
 
 @dataclass(slots=True)
 class _Slots:
-    """The dependents of a clause, sorted into argument slots."""
+    """The dependents of a clause, sorted into argument slots.
+
+    Attributes:
+        complements: Objects, attributes and clausal complements of the last verb.
+        agent: The ``by`` of a passive, if any.
+        preps: Prepositional modifiers of any verb of the chain.
+        modifiers: Noun-phrase and post-verbal adverbial modifiers (``last year``).
+    """
 
     complements: list[Token] = field(default_factory=list)
     agent: Token | None = None
     preps: list[Token] = field(default_factory=list)
     modifiers: list[Token] = field(default_factory=list)
+
+
+def _is_complement(child: Token, verb: Token) -> bool:
+    """Return whether ``child`` fills the object slot of ``verb``."""
+    if child.dep_ == CCOMP:
+        return _ccomp_ok(child, verb)
+    if child.dep_ == XCOMP:
+        return child.pos_ not in ("VERB", "AUX")  # "became [more common]"
+    return child.dep_ in COMPLEMENT_DEPS
 
 
 def _slots(chain: Sequence[Token]) -> _Slots:
@@ -376,7 +431,7 @@ def _slots(chain: Sequence[Token]) -> _Slots:
     for verb in chain:
         for child in verb.children:
             dep = child.dep_
-            if (verb is last and dep in COMPLEMENT_DEPS and (dep != CCOMP or _ccomp_ok(child, verb))) or (verb is last and dep == XCOMP and child.pos_ not in ("VERB", "AUX")):
+            if verb is last and _is_complement(child, verb):
                 slots.complements.append(child)
             elif dep == AGENT:
                 slots.agent = child
@@ -384,7 +439,6 @@ def _slots(chain: Sequence[Token]) -> _Slots:
                 slots.preps.append(child)
             elif dep == NPADVMOD or (dep == ADVMOD and child.i > verb.i and child.pos_ == "ADV"):
                 slots.modifiers.append(child)
-
     slots.complements.sort(key=lambda t: t.i)
     slots.preps.sort(key=lambda t: t.i)
     return slots
@@ -406,119 +460,134 @@ def _prep_object(prep: Token) -> Token | None:
     return None
 
 
+def _ordered(words: Iterable[int | str]) -> list[int | str]:
+    """Sort relation words by position, literal words (``is``) first, without repeats."""
+    return sorted(set(words), key=lambda x: x if isinstance(x, int) else -1)
+
+
+@dataclass(slots=True)
+class _Frame:
+    """What a clause states once its subject is known.
+
+    Attributes:
+        rule: Name of the rule (``svo``, ``copula``, ``passive``, ``prep`` ...).
+        rel: Relation words.
+        objects: One arg2 per tuple (several when the object is coordinated);
+            empty for intransitive clauses.
+        extras: Heads of the phrases that become arg3, arg4, ...
+    """
+
+    rule: str
+    rel: list[int | str]
+    objects: list[list[int]]
+    extras: list[Token]
+
+
+def _complement_frame(verb: Token, rel: list[int | str], slots: _Slots) -> _Frame:
+    """Object, copula and clausal-complement clauses: ``X found Y``, ``X is Y``."""
+    comp = slots.complements[0]
+    extras = [c for c in slots.complements[1:] if c.dep_ != CCOMP]
+    if slots.agent is not None:
+        extras.append(slots.agent)
+    extras.extend(slots.preps)
+    if comp.dep_ == CCOMP:
+        # "indicated [that] ...": the complementizer joins the relation.
+        marker = next((c for c in comp.children if c.dep_ == MARK), None)
+        if marker is None:
+            return _Frame("ccomp", rel, [_phrase(comp)], extras)
+        clause = _phrase(comp, skip=frozenset({marker.i}))
+        return _Frame("ccomp", [*rel, marker.i], [clause], extras)
+    if comp.dep_ == ACOMP:
+        folded = _adjective_prep_frame(comp, rel, extras)
+        if folded is not None:
+            return folded
+    rule = "copula" if comp.dep_ in (ATTR, ACOMP) else "svo"
+    return _Frame(rule, rel, _object_phrases(comp, verb), extras)
+
+
+def _adjective_prep_frame(
+    comp: Token, rel: list[int | str], extras: list[Token]
+) -> _Frame | None:
+    """``X would be responsible only for Y`` gives ``(X; would be responsible only for; Y)``."""
+    if any(c.dep_ == CONJ for c in comp.children):
+        return None
+    prep = next((c for c in comp.children if c.dep_ == PREP and c.i > comp.i), None)
+    pobj = _prep_object(prep) if prep is not None else None
+    if prep is None or pobj is None or pobj.dep_ != POBJ:
+        return None
+    adjective = [i for i in _phrase(comp, skip=frozenset({prep.i})) if i < prep.i]
+    return _Frame("copula_prep", [*rel, *adjective, prep.i], _object_phrases(pobj, prep), extras)
+
+
+def _agent_frame(verb: Token, rel: list[int | str], slots: _Slots) -> _Frame | None:
+    """Passive clauses without object: ``X was signed by Y``."""
+    assert slots.agent is not None
+    pobj = _prep_object(slots.agent)
+    if pobj is None:
+        return None
+    return _Frame("passive", [*rel, slots.agent.i], _object_phrases(pobj, verb), slots.preps)
+
+
+def _prep_frame(verb: Token, rel: list[int | str], slots: _Slots) -> _Frame:
+    """Clauses whose first argument after the verb is prepositional: ``X taught at Y``."""
+    first = next((p for p in slots.preps if p.i > verb.i), slots.preps[0])
+    pobj = _prep_object(first)
+    if pobj is None:
+        objects: list[list[int]] = []
+    elif pobj.dep_ == PCOMP:
+        objects = [_phrase(pobj)]
+    else:
+        objects = _object_phrases(pobj, verb)
+    extras = [p for p in slots.preps if p is not first]
+    return _Frame("prep", [*rel, first.i], objects, extras)
+
+
+def _frame(verb: Token, rel: list[int | str], slots: _Slots) -> _Frame | None:
+    """Pick the rule for a clause from the slots it fills."""
+    if slots.complements:
+        return _complement_frame(verb, rel, slots)
+    if slots.agent is not None:
+        return _agent_frame(verb, rel, slots)
+    if slots.preps:
+        return _prep_frame(verb, rel, slots)
+    return _Frame("intransitive", rel, [], [])
+
+
 def _clause_candidates(verb: Token) -> list[_Candidate]:
-    """Build the tuples of the clause headed by ``verb``."""
+    """Build the tuples of the clause headed by ``verb``.
+
+    One tuple per conjunct of the object; modifiers shared by all as arg3+.
+    """
     found = _subject(verb)
-    if found is None:
+    if found is None or not found[0]:
         return []
     subject, subject_kind = found
-    if not subject:
-        return []
     chain = _xcomp_chain(verb)
     subject_end = max(subject) if max(subject) < verb.i else -1
     rel: list[int | str] = []
     for link in chain:
         rel.extend(_relation_words(link, subject_end))
-    rel = sorted(set(rel), key=lambda x: x if isinstance(x, int) else -1)
+    if subject_kind == "acl" and verb.tag_ == "VBN":
+        rel.append(_be(verb.head))  # "pressure caused by heat": "is caused by"
     slots = _slots(chain)
-
+    frame = _frame(verb, rel, slots)
+    if frame is None:
+        return []
+    extra_heads = sorted([*frame.extras, *slots.modifiers], key=lambda t: t.i)
+    extras = [p for p in (_phrase(h) for h in extra_heads) if p]
     features = {
         f"subj_{subject_kind}": 1.0,
         "xcomp": float(len(chain) > 1),
         "passive": float(any(c.dep_ == AUXPASS for c in verb.children)),
+        "n_extras": float(len(extras)),
+        "n_conj_objects": float(len(frame.objects)),
     }
-    extra_heads: list[Token] = []
-    objects: list[list[int]] = []
-    rule = "svo"
-    rel_words = list(rel)
-    if slots.complements:
-        comp = slots.complements[0]
-        if comp.dep_ == CCOMP:
-            marker = next((c for c in comp.children if c.dep_ == MARK), None)
-            skip = frozenset({marker.i}) if marker is not None else frozenset()
-            if marker is not None:
-                rel_words.append(marker.i)
-            objects = [_phrase(comp, skip=skip)]
-            rule = "ccomp"
-        else:
-            objects = _object_phrases(comp, verb)
-            rule = "copula" if comp.dep_ in (ATTR, ACOMP) else "svo"
-        rest_complements = [c for c in slots.complements[1:] if c.dep_ != CCOMP]
-        extra_heads.extend(rest_complements)
-        if slots.agent is not None:
-            extra_heads.append(slots.agent)
-        extra_heads.extend(slots.preps)
-    elif slots.agent is not None:
-        pobj = _prep_object(slots.agent)
-        if pobj is None:
-            return []
-        rel_words.append(slots.agent.i)
-        objects = _object_phrases(pobj, verb)
-        rule = "passive"
-        extra_heads.extend(slots.preps)
-    elif slots.preps:
-        first = next((p for p in slots.preps if p.i > verb.i), slots.preps[0])
-        pobj = _prep_object(first)
-        rel_words.append(first.i)
-        if pobj is None:
-            objects = []
-        elif pobj.dep_ == PCOMP:
-            objects = [_phrase(pobj)]
-        else:
-            objects = _object_phrases(pobj, verb)
-        rule = "prep"
-        extra_heads.extend(p for p in slots.preps if p is not first)
-    else:
-        rule = "intransitive"
-    extra_heads.extend(slots.modifiers)
-    extra_heads.sort(key=lambda t: t.i)
-    extras = [p for p in (_phrase(h) for h in extra_heads) if p]
-    rel_words = sorted(set(rel_words), key=lambda x: x if isinstance(x, int) else -1)
-    if subject_kind == "acl" and verb.tag_ == "VBN":
-        rel_words = [_be(verb.head), *rel_words]
-
-    features["n_extras"] = float(len(extras))
-    features["n_conj_objects"] = float(len(objects))
-    out = []
-    subjects = [subject]
-    for subject in subjects:
-        if not objects:
-            args = [subject, *extras]
-            out.append(_Candidate(rel=rel_words, args=args, rule=rule, features=dict(features)))
-            continue
-        for obj in objects:
-            if not obj:
-                continue
-            args = [subject, obj, *extras]
-            out.append(_Candidate(rel=list(rel_words), args=args, rule=rule, features=dict(features)))
-        if rule == "copula":
-            variant = _copula_prep_variant(slots.complements[0], rel_words, subject, extras, features)
-            if variant:
-                out = out[:-len(objects)] + variant
-    return out
-
-
-def _copula_prep_variant(
-    comp: Token,
-    rel_words: list[int | str],
-    subject: list[int],
-    extras: list[list[int]],
-    features: dict[str, float],
-) -> list[_Candidate]:
-    """``X is the capital of Y`` also gives ``(X; is the capital of; Y)``."""
-    if comp.dep_ != ACOMP or any(c.dep_ == CONJ for c in comp.children):
-        return []
-    prep = next((c for c in comp.children if c.dep_ == PREP and c.i > comp.i), None)
-    if prep is None:
-        return []
-    pobj = _prep_object(prep)
-    if pobj is None or pobj.dep_ != POBJ:
-        return []
-    head_words = [i for i in _phrase(comp, skip=frozenset({prep.i})) if i < prep.i]
-    rel = sorted({*rel_words, *head_words, prep.i}, key=lambda x: x if isinstance(x, int) else -1)
+    relation = _ordered(frame.rel)
+    if not frame.objects:
+        return [_Candidate(relation, [subject, *extras], frame.rule, dict(features))]
     return [
-        _Candidate(rel=rel, args=[subject, obj, *extras], rule="copula_prep", features=dict(features))
-        for obj in _object_phrases(pobj, prep)
+        _Candidate(list(relation), [subject, obj, *extras], frame.rule, dict(features))
+        for obj in frame.objects
         if obj
     ]
 
@@ -540,7 +609,7 @@ def _noun_core(head: Token, skip: frozenset[int] = frozenset()) -> list[int]:
     for child in head.lefts:
         if child.i in skip:
             continue
-        if child.dep_ in (COMPOUND, "amod", "nmod", "nummod") or (child.dep_ == PUNCT and child.text == "-"):
+        if child.dep_ in NOUN_CORE_DEPS or (child.dep_ == PUNCT and child.text == "-"):
             keep.extend(t.i for t in child.subtree)
     return _trim(sorted(keep), head.doc)
 
@@ -582,7 +651,9 @@ def _noun_prep_candidates(token: Token) -> list[_Candidate]:
 
 def _adjective_candidates(token: Token) -> list[_Candidate]:
     """``vulnerable functions`` gives ``(functions; are; vulnerable)``."""
-    if token.dep_ != "amod" or token.tag_ not in ("JJ",) or token.head.pos_ != "NOUN":
+    if token.dep_ != AMOD or token.tag_ != "JJ" or token.head.pos_ != "NOUN":
+        return []
+    if token.lower_ in VAGUE_ADJECTIVES or token.head.ent_type_ in ("DATE", "TIME"):
         return []
     noun = token.head
     subject = _noun_core(noun, skip=frozenset({token.i}))
@@ -597,51 +668,49 @@ def _adjective_candidates(token: Token) -> list[_Candidate]:
 #: fitted on the CaRB development split to predict the word-level precision of a
 #: tuple against the best-matching gold tuple.
 CONFIDENCE_WEIGHTS: dict[str, float] = {
-    "bias": -0.527,
-    "clause_acl": -0.058,
-    "clause_advcl": -0.447,
-    "clause_ccomp": -0.736,
-    "clause_pcomp": -0.514,
-    "clause_relcl": -0.268,
-    "clause_xcomp": 0.062,
-    "n_args": 0.043,
-    "n_candidates": -0.168,
-    "n_conj_objects": 0.031,
-    "n_extras": -0.303,
-    "no_obj": -2.213,
-    "obj_len": 0.073,
-    "obj_pronoun": -0.067,
-    "passive": 0.159,
-    "rel_infinitive": -0.674,
-    "rel_len": 0.170,
-    "rule_adjective": -1.128,
-    "rule_appos": 0.154,
-    "rule_ccomp": 0.220,
-    "rule_copula": 0.052,
-    "rule_copula_prep": 0.499,
-    "rule_intransitive": -0.047,
-    "rule_noun_prep": -0.790,
-    "rule_passive": 0.291,
-    "rule_possessive": -0.606,
-    "rule_prep": 0.432,
-    "rule_svo": 0.573,
-    "sent_len": -0.125,
-    "subj_acl": -0.064,
-    "subj_conj": 0.365,
-    "subj_control": 0.703,
-    "subj_entity": 0.071,
-    "subj_len": -0.220,
-    "subj_object_control": 0.062,
-    "subj_own": 0.736,
-    "subj_pronoun": -0.373,
-    "subj_relcl": 0.218,
-    "verb_VB": 0.359,
-    "verb_VBD": 0.823,
-    "verb_VBG": 0.038,
-    "verb_VBN": 0.409,
-    "verb_VBP": 0.225,
-    "verb_VBZ": 0.373,
-    "xcomp": -0.027,
+    "bias": -0.508,
+    "clause_acl": -0.097,
+    "clause_advcl": -0.445,
+    "clause_ccomp": -0.725,
+    "clause_pcomp": -0.536,
+    "clause_relcl": -0.245,
+    "n_args": 0.080,
+    "n_candidates": -0.175,
+    "n_conj_objects": 0.034,
+    "n_extras": -0.330,
+    "no_obj": -2.263,
+    "obj_len": 0.076,
+    "obj_pronoun": -0.051,
+    "passive": 0.193,
+    "rel_infinitive": -0.512,
+    "rel_len": 0.130,
+    "rule_adjective": -1.051,
+    "rule_appos": 0.120,
+    "rule_ccomp": 0.191,
+    "rule_copula": 0.021,
+    "rule_copula_prep": 0.538,
+    "rule_intransitive": -0.076,
+    "rule_noun_prep": -0.748,
+    "rule_passive": 0.308,
+    "rule_possessive": -0.647,
+    "rule_prep": 0.456,
+    "rule_svo": 0.555,
+    "sent_len": -0.155,
+    "subj_acl": -0.125,
+    "subj_conj": 0.430,
+    "subj_control": 0.637,
+    "subj_entity": 0.126,
+    "subj_len": -0.229,
+    "subj_own": 0.751,
+    "subj_pronoun": -0.354,
+    "subj_relcl": 0.289,
+    "verb_VB": 0.383,
+    "verb_VBD": 0.789,
+    "verb_VBG": 0.083,
+    "verb_VBN": 0.415,
+    "verb_VBP": 0.181,
+    "verb_VBZ": 0.352,
+    "xcomp": 0.033,
 }
 
 #: Clause heads whose tuples are reported or hypothetical rather than asserted.
@@ -717,7 +786,7 @@ def _candidates(tokens: Iterable[Token]) -> list[_Candidate]:
             found = _possessive_candidates(token)
         elif token.dep_ == PREP:
             found = _noun_prep_candidates(token)
-        elif token.dep_ == "amod":
+        elif token.dep_ == AMOD:
             found = _adjective_candidates(token)
         else:
             continue
@@ -727,30 +796,42 @@ def _candidates(tokens: Iterable[Token]) -> list[_Candidate]:
     return out
 
 
-def _render(
-    cand: _Candidate, word: Callable[[int], str], group: Callable[[int], int]
-) -> tuple[str, tuple[str, ...]]:
-    """Turn token indices into text, merging tokens that share a source word."""
+#: ``word(i)``: the text output for token ``i``.
+WordFn = Callable[[int], str]
+#: ``group(i)``: tokens with the same group are output once (one input word).
+GroupFn = Callable[[int], int]
+#: ``glued(i)``: whether token ``i`` is written without a space before token ``i + 1``.
+GluedFn = Callable[[int], bool]
 
-    def text(indices: Iterable[int | str]) -> str:
-        words: list[str] = []
+
+def _render(
+    cand: _Candidate, word: WordFn, group: GroupFn, glued: GluedFn | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """Turn the token indices of a candidate into relation and argument strings."""
+
+    def text(items: Iterable[int | str]) -> str:
+        out: list[str] = []
         seen: set[int] = set()
-        for item in indices:
+        previous: int | None = None
+        for item in items:
             if isinstance(item, str):
-                words.append(item)
+                out.append(" " + item if out else item)
+                previous = None
                 continue
             key = group(item)
             if key in seen:
                 continue
             seen.add(key)
-            words.append(word(item))
-        return " ".join(words)
+            attach = glued is not None and previous == item - 1 and glued(previous)
+            out.append(word(item) if attach or not out else " " + word(item))
+            previous = item
+        return "".join(out)
 
     return text(cand.rel), tuple(text(a) for a in cand.args)
 
 
 def _extract_pairs(
-    doc_or_sent: Doc | Span, word: Callable[[int], str], group: Callable[[int], int]
+    doc_or_sent: Doc | Span, word: WordFn, group: GroupFn, glued: GluedFn | None = None
 ) -> list[tuple[_Candidate, OpenIETuple]]:
     """Extract and render tuples with a custom token-to-text mapping.
 
@@ -762,7 +843,7 @@ def _extract_pairs(
     seen: set[tuple[str, tuple[str, ...]]] = set()
     rendered: list[tuple[_Candidate, str, tuple[str, ...]]] = []
     for cand in _candidates(doc_or_sent):
-        relation, args = _render(cand, word, group)
+        relation, args = _render(cand, word, group, glued)
         if not relation or not args or not args[0] or (relation, args) in seen:
             continue
         if any(a.lower() in WH_WORDS for a in args[:2]):
@@ -777,10 +858,10 @@ def _extract_pairs(
 
 
 def _extract(
-    doc_or_sent: Doc | Span, word: Callable[[int], str], group: Callable[[int], int]
+    doc_or_sent: Doc | Span, word: WordFn, group: GroupFn, glued: GluedFn | None = None
 ) -> list[OpenIETuple]:
     """Extract and render tuples with a custom token-to-text mapping."""
-    return [item for _, item in _extract_pairs(doc_or_sent, word, group)]
+    return [item for _, item in _extract_pairs(doc_or_sent, word, group, glued)]
 
 
 def extract(doc_or_sent: Doc | Span) -> list[OpenIETuple]:
@@ -790,10 +871,13 @@ def extract(doc_or_sent: Doc | Span) -> list[OpenIETuple]:
         doc_or_sent: A spaCy ``Doc`` or ``Span`` with a dependency parse.
 
     Returns:
-        The tuples in sentence order, with confidences.
+        The tuples in sentence order, with confidences. Words are joined as in
+        the text (``third-largest``, ``France's``).
     """
     doc = doc_or_sent.doc if hasattr(doc_or_sent, "doc") else doc_or_sent
-    return _extract(doc_or_sent, lambda i: doc[i].text, lambda i: i)
+    return _extract(
+        doc_or_sent, lambda i: doc[i].text, lambda i: i, lambda i: not doc[i].whitespace_
+    )
 
 
 def _parse_text(sentence: str) -> tuple[str, list[int]]:
@@ -813,12 +897,20 @@ def _parse_text(sentence: str) -> tuple[str, list[int]]:
     return " ".join(parts), offsets
 
 
-def tabbed_lines(sentences: Iterable[str], nlp: Language, *, batch_size: int = 64) -> Iterator[str]:
+def _source_words(doc: Doc, offsets: Sequence[int]) -> list[int]:
+    """Map each token of ``doc`` to the whitespace token of the input it lies in."""
+    return [max(0, bisect_right(offsets, tok.idx) - 1) for tok in doc]
+
+
+def tabbed_lines(
+    sentences: Iterable[str], nlp: Language, *, batch_size: int = 64
+) -> Iterator[str]:
     """Extract tuples and format them as CaRB ``tabbed`` lines.
 
     Sentences are taken as whitespace-tokenized text (PTB quotes and brackets are
     undone before parsing); arguments are rebuilt from the original tokens so the
-    output words match the input words exactly.
+    output words match the input words exactly. Raw, untokenized sentences work
+    too (a token such as ``Paris,`` is then output whole).
 
     Args:
         sentences: One sentence per item, as written in the input file.
@@ -829,11 +921,10 @@ def tabbed_lines(sentences: Iterable[str], nlp: Language, *, batch_size: int = 6
         ``sentence<TAB>confidence<TAB>relation<TAB>arg1<TAB>arg2...`` lines,
         without trailing newlines; the sentence is written verbatim.
     """
-    from bisect import bisect_right
 
     def prepared() -> Iterator[tuple[str, tuple[str, list[str], list[int]]]]:
-        for sentence in sentences:
-            sentence = sentence.rstrip("\r\n")
+        for raw in sentences:
+            sentence = raw.rstrip("\r\n")
             text, offsets = _parse_text(sentence)
             yield text, (sentence, sentence.split(), offsets)
 
@@ -842,7 +933,18 @@ def tabbed_lines(sentences: Iterable[str], nlp: Language, *, batch_size: int = 6
     ):
         if not words:
             continue
-        source = [max(0, bisect_right(offsets, tok.idx) - 1) for tok in doc]
-        for item in _extract(doc, lambda i, s=source: words[s[i]], lambda i, s=source: s[i]):
-            fields = [sentence, f"{item.confidence:.3f}", item.relation, *item.args]
+        source = _source_words(doc, offsets)
+        for item in _extract(doc, _SourceText(words, source), source.__getitem__):
+            fields = [sentence, f"{item.confidence:.4f}", item.relation, *item.args]
             yield "\t".join(f.replace("\t", " ") for f in fields)
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceText:
+    """Token index to the text of the input word it came from."""
+
+    words: Sequence[str]
+    source: Sequence[int]
+
+    def __call__(self, index: int) -> str:
+        return self.words[self.source[index]]
