@@ -14,11 +14,22 @@ tuples in the style of the CaRB benchmark:
 * verbs joined by ``and`` share the subject, objects joined by ``and`` are
   distributed over one tuple each;
 * relative clauses, participial modifiers and appositions yield extra tuples
-  about the noun they modify.
+  about the noun they modify (``a player who plays for Leeds``,
+  ``Orkem, France's largest chemical group``);
+* noun phrases yield low-confidence guesses of the kind CaRB's annotators add:
+  possessives (``Trek's president``: ``Trek; has; president``), prepositional
+  modifiers (``the plant in Zama``: ``the plant; is in; Zama``) and adjectives.
 
-Every tuple gets a confidence in ``[0, 1]`` computed from the evidence behind it
-(the rule that produced it, argument lengths, pronoun arguments, parse cues),
-so that higher confidence means higher precision.
+Every tuple gets a confidence in ``[0, 1]`` from a small logistic model over the
+evidence behind it (the rule, how the subject was found, argument lengths,
+pronoun arguments, embedding of the clause, tags), so that higher confidence
+means higher precision.
+
+:func:`extract` works on any parsed ``Doc`` or ``Span``; :func:`tabbed_lines`
+parses whitespace-tokenized sentences (PTB escapes such as ````` `` ````` are
+undone for the parser) and writes CaRB's tabbed format with the input's own
+words. On the CaRB development split (``benchmarks/carb.py``) it scores
+F1 0.59 and AUC 0.45.
 
 Example:
     >>> from graph.nlp import load_model
@@ -309,8 +320,9 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[int], str] | None:
     Returns:
         ``(token indices, kind)`` where kind is ``own``, ``relcl`` (the noun a
         relative clause modifies), ``conj`` (shared with a coordinated verb),
-        ``acl`` (the noun a participle modifies) or ``control`` (the subject of
-        the governing verb); ``None`` when there is none.
+        ``acl`` (the noun a participle modifies), ``control`` (the subject of
+        the governing verb) or ``object_control`` (its object: ``enlists
+        friends to travel``); ``None`` when there is none.
     """
     if depth > 5:
         return None
@@ -320,7 +332,7 @@ def _subject(verb: Token, depth: int = 0) -> tuple[list[int], str] | None:
             return _antecedent(verb), "relcl"
         if subj.dep_ in (CSUBJ, CSUBJPASS):
             return sorted(t.i for t in subj.subtree), "own"
-        return _phrase(subj), "own"  # split below when coordinated
+        return _phrase(subj), "own"
     if verb.dep_ == CONJ and _is_predicate(verb.head):
         found = _subject(verb.head, depth + 1)
         return (found[0], "conj") if found else None
@@ -536,9 +548,8 @@ def _adjective_prep_frame(
 
 def _agent_frame(verb: Token, rel: list[int | str], slots: _Slots) -> _Frame | None:
     """Passive clauses without object: ``X was signed by Y``."""
-    assert slots.agent is not None
-    pobj = _prep_object(slots.agent)
-    if pobj is None:
+    pobj = _prep_object(slots.agent) if slots.agent is not None else None
+    if slots.agent is None or pobj is None:
         return None
     return _Frame("passive", [*rel, slots.agent.i], _object_phrases(pobj, verb), slots.preps)
 
@@ -691,27 +702,27 @@ def _adjective_candidates(token: Token) -> list[_Candidate]:
 #: tuple learn to rank low). Two-fold cross-validation on that split gives the
 #: same F1 and an AUC about 0.02 lower than with the weights fitted on all of it.
 CONFIDENCE_WEIGHTS: dict[str, float] = {
-    "bias": -0.818,
+    "bias": -0.819,
     "clause_acl": -0.108,
-    "clause_advcl": -0.493,
-    "clause_ccomp": -0.768,
-    "clause_pcomp": -0.489,
-    "clause_relcl": -0.293,
-    "extra_words": -0.390,
+    "clause_advcl": -0.492,
+    "clause_ccomp": -0.772,
+    "clause_pcomp": -0.490,
+    "clause_relcl": -0.292,
+    "extra_words": -0.389,
     "n_args": 0.166,
-    "n_candidates": -0.163,
+    "n_candidates": -0.162,
     "n_conj_objects": 0.028,
     "n_extras": -0.073,
-    "no_obj": -2.014,
-    "obj_comma": -0.367,
-    "obj_entity": 0.196,
+    "no_obj": -2.015,
+    "obj_comma": -0.365,
+    "obj_entity": 0.195,
     "obj_len": 0.142,
-    "obj_verb": -0.441,
-    "passive": 0.171,
+    "obj_verb": -0.442,
+    "passive": 0.170,
     "rel_infinitive": -0.512,
-    "rel_len": 0.126,
+    "rel_len": 0.127,
     "rule_adjective": -1.046,
-    "rule_ccomp": 0.435,
+    "rule_ccomp": 0.433,
     "rule_copula_prep": 0.547,
     "rule_intransitive": -0.254,
     "rule_noun_prep": -0.849,
@@ -719,23 +730,23 @@ CONFIDENCE_WEIGHTS: dict[str, float] = {
     "rule_possessive": -0.637,
     "rule_prep": 0.420,
     "rule_svo": 0.562,
-    "sent_len": -0.115,
-    "subj_acl": -0.160,
+    "sent_len": -0.114,
+    "subj_acl": -0.161,
     "subj_comma": -0.521,
-    "subj_conj": 0.403,
-    "subj_control": 0.637,
+    "subj_conj": 0.404,
+    "subj_control": 0.636,
     "subj_entity": 0.086,
     "subj_len": -0.171,
     "subj_own": 0.797,
-    "subj_pronoun": -0.348,
+    "subj_pronoun": -0.350,
     "subj_relcl": 0.316,
-    "verb_VB": 0.393,
-    "verb_VBD": 0.748,
+    "verb_VB": 0.394,
+    "verb_VBD": 0.746,
     "verb_VBG": 0.117,
-    "verb_VBN": 0.414,
-    "verb_VBP": 0.146,
+    "verb_VBN": 0.413,
+    "verb_VBP": 0.147,
     "verb_VBZ": 0.373,
-    "xcomp": 0.036,
+    "xcomp": 0.035,
 }
 
 #: Clause heads whose tuples are reported or hypothetical rather than asserted.
@@ -826,57 +837,109 @@ def _candidates(tokens: Iterable[Token]) -> list[_Candidate]:
     return out
 
 
-#: ``word(i)``: the text output for token ``i``.
-WordFn = Callable[[int], str]
-#: ``group(i)``: tokens with the same group are output once (one input word).
-GroupFn = Callable[[int], int]
-#: ``glued(i)``: whether token ``i`` is written without a space before token ``i + 1``.
-GluedFn = Callable[[int], bool]
+#: Renders one part of a tuple (token indices and literal words) as text.
+PartRenderer = Callable[[Sequence[int | str]], str]
 
 
-def _render(
-    cand: _Candidate, word: WordFn, group: GroupFn, glued: GluedFn | None = None
-) -> tuple[str, tuple[str, ...]]:
-    """Turn the token indices of a candidate into relation and argument strings."""
+class _DocText:
+    """Render parts as the document writes them (``France's third-largest``)."""
 
-    def text(items: Iterable[int | str]) -> str:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+
+    def __call__(self, items: Sequence[int | str]) -> str:
         out: list[str] = []
-        seen: set[int] = set()
         previous: int | None = None
         for item in items:
             if isinstance(item, str):
-                out.append(" " + item if out else item)
+                out.append(item)
                 previous = None
                 continue
-            key = group(item)
-            if key in seen:
-                continue
-            seen.add(key)
-            attach = glued is not None and previous == item - 1 and glued(previous)
-            out.append(word(item) if attach or not out else " " + word(item))
+            glued = previous == item - 1 and not self.doc[previous].whitespace_
+            if glued:
+                out[-1] += self.doc[item].text
+            else:
+                out.append(self.doc[item].text)
             previous = item
-        return "".join(out)
+        return " ".join(out)
 
+
+class _SourceText:
+    """Render parts with the input's own whitespace-separated words.
+
+    A word split by the tokenizer is output whole (``less-lethal`` even when the
+    parse put only ``lethal`` in the part), except for punctuation left out of
+    the part (``Paris,`` gives ``Paris``).
+    """
+
+    def __init__(self, doc: Doc, words: Sequence[str], offsets: Sequence[int]) -> None:
+        self.doc = doc
+        self.words = words
+        self.source = [max(0, bisect_right(offsets, tok.idx) - 1) for tok in doc]
+        self.members: dict[int, list[int]] = {}
+        for index, word in enumerate(self.source):
+            self.members.setdefault(word, []).append(index)
+
+    def __call__(self, items: Sequence[int | str]) -> str:
+        chosen = {i for i in items if isinstance(i, int)}
+        out: list[str] = []
+        done: set[int] = set()
+        for item in items:
+            if isinstance(item, str):
+                out.append(item)
+                continue
+            word = self.source[item]
+            if word in done:
+                continue
+            done.add(word)
+            tokens = self.members[word]
+            inside = [t for t in tokens if t in chosen]
+            left_out = [t for t in tokens if t not in chosen]
+            contiguous = inside[-1] - inside[0] == len(inside) - 1
+            if left_out and contiguous and all(self.doc[t].is_punct for t in left_out):
+                out.append("".join(self.doc[t].text_with_ws for t in inside).strip())
+            else:
+                out.append(self.words[word])
+        return " ".join(out)
+
+
+def _render(cand: _Candidate, text: PartRenderer) -> tuple[str, tuple[str, ...]]:
+    """Turn the token indices of a candidate into relation and argument strings."""
     return text(cand.rel), tuple(text(a) for a in cand.args)
 
 
+def _clip(cand: _Candidate, start: int, end: int) -> None:
+    """Keep only the tokens of a candidate that lie in ``[start, end)``."""
+    cand.rel = [i for i in cand.rel if isinstance(i, str) or start <= i < end]
+    cand.args = [[i for i in arg if start <= i < end] for arg in cand.args]
+
+
 def _extract_pairs(
-    doc_or_sent: Doc | Span, word: WordFn, group: GroupFn, glued: GluedFn | None = None
+    doc_or_sent: Doc | Span, text: PartRenderer | None = None
 ) -> list[tuple[_Candidate, OpenIETuple]]:
-    """Extract and render tuples with a custom token-to-text mapping.
+    """Extract tuples and render them.
+
+    Args:
+        doc_or_sent: A parsed ``Doc`` or ``Span``; tuples of a span keep only the
+            words inside it.
+        text: How to render token indices; the document's own text by default.
 
     Returns:
         Each kept candidate with its rendered tuple (duplicates and tuples with
         an empty or question-word argument are dropped).
     """
-    doc = doc_or_sent.doc if hasattr(doc_or_sent, "doc") else doc_or_sent
+    doc: Doc = getattr(doc_or_sent, "doc", doc_or_sent)  # a Span knows its Doc
+    if text is None:
+        text = _DocText(doc)
     seen: set[tuple[str, tuple[str, ...]]] = set()
     rendered: list[tuple[_Candidate, str, tuple[str, ...]]] = []
     for cand in _candidates(doc_or_sent):
-        relation, args = _render(cand, word, group, glued)
+        if doc_or_sent is not doc:
+            _clip(cand, doc_or_sent.start, doc_or_sent.end)
+        relation, args = _render(cand, text)
         if not relation or not args or not args[0] or (relation, args) in seen:
             continue
-        if any(a.lower() in WH_WORDS for a in args[:2]):
+        if any(a.lower() in WH_WORDS for a in args[:2]) or any(not a for a in args[1:]):
             continue
         seen.add((relation, args))
         rendered.append((cand, relation, args))
@@ -885,13 +948,6 @@ def _extract_pairs(
         cand.features = _evidence(cand, doc, len(rendered))
         result.append((cand, OpenIETuple(relation, args, _confidence(cand.features))))
     return result
-
-
-def _extract(
-    doc_or_sent: Doc | Span, word: WordFn, group: GroupFn, glued: GluedFn | None = None
-) -> list[OpenIETuple]:
-    """Extract and render tuples with a custom token-to-text mapping."""
-    return [item for _, item in _extract_pairs(doc_or_sent, word, group, glued)]
 
 
 def extract(doc_or_sent: Doc | Span) -> list[OpenIETuple]:
@@ -904,10 +960,7 @@ def extract(doc_or_sent: Doc | Span) -> list[OpenIETuple]:
         The tuples in sentence order, with confidences. Words are joined as in
         the text (``third-largest``, ``France's``).
     """
-    doc = doc_or_sent.doc if hasattr(doc_or_sent, "doc") else doc_or_sent
-    return _extract(
-        doc_or_sent, lambda i: doc[i].text, lambda i: i, lambda i: not doc[i].whitespace_
-    )
+    return [item for _, item in _extract_pairs(doc_or_sent)]
 
 
 def _parse_text(sentence: str) -> tuple[str, list[int]]:
@@ -927,11 +980,6 @@ def _parse_text(sentence: str) -> tuple[str, list[int]]:
     return " ".join(parts), offsets
 
 
-def _source_words(doc: Doc, offsets: Sequence[int]) -> list[int]:
-    """Map each token of ``doc`` to the whitespace token of the input it lies in."""
-    return [max(0, bisect_right(offsets, tok.idx) - 1) for tok in doc]
-
-
 def tabbed_lines(
     sentences: Iterable[str], nlp: Language, *, batch_size: int = 64
 ) -> Iterator[str]:
@@ -940,7 +988,8 @@ def tabbed_lines(
     Sentences are taken as whitespace-tokenized text (PTB quotes and brackets are
     undone before parsing); arguments are rebuilt from the original tokens so the
     output words match the input words exactly. Raw, untokenized sentences work
-    too (a token such as ``Paris,`` is then output whole).
+    too (``Paris,`` is output as ``Paris`` when the comma is not part of the
+    argument).
 
     Args:
         sentences: One sentence per item, as written in the input file.
@@ -963,18 +1012,6 @@ def tabbed_lines(
     ):
         if not words:
             continue
-        source = _source_words(doc, offsets)
-        for item in _extract(doc, _SourceText(words, source), source.__getitem__):
+        for _, item in _extract_pairs(doc, _SourceText(doc, words, offsets)):
             fields = [sentence, f"{item.confidence:.4f}", item.relation, *item.args]
             yield "\t".join(f.replace("\t", " ") for f in fields)
-
-
-@dataclass(frozen=True, slots=True)
-class _SourceText:
-    """Token index to the text of the input word it came from."""
-
-    words: Sequence[str]
-    source: Sequence[int]
-
-    def __call__(self, index: int) -> str:
-        return self.words[self.source[index]]

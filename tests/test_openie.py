@@ -115,6 +115,8 @@ def test_span_input_stays_inside_the_sentence(pipeline):
     got = [(t.args[0], t.relation) for t in extract(second)]
     assert ("Rain", "fell on") in got
     assert all(arg1 != "The bill" for arg1, _ in got)
+    first_words = doc[:4]  # "The bill was signed": the agent lies outside the span
+    assert all("president" not in " ".join(t.args) for t in extract(first_words))
 
 
 def test_tabbed_lines_keep_ptb_tokens_verbatim(pipeline):
@@ -130,6 +132,13 @@ def test_tabbed_lines_keep_ptb_tokens_verbatim(pipeline):
         for part in fields[2:]:
             assert set(part.split()) <= tokens | {"is", "are", "has"}, part
     assert any(f.split("\t")[2] == "was founded in" for f in lines)
+
+
+def test_tabbed_lines_on_raw_text_drop_attached_punctuation(pipeline):
+    sentence = "Paris, the capital of France, is big."
+    rows = [line.split("\t") for line in tabbed_lines([sentence], pipeline)]
+    assert all(row[0] == sentence for row in rows)
+    assert ["is", "Paris", "big"] in [row[2:] for row in rows]
 
 
 def _carb_runner() -> ModuleType:
