@@ -9,6 +9,7 @@ subject or object cannot be resolved is dropped rather than guessed.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -332,10 +333,14 @@ def read_clause(verb: Token, ctx: ArticleContext) -> Clause:
 
 def _inside_quote(token: Token) -> bool:
     """Whether a token stands between an odd number of quotation marks in its segment."""
-    before = token.doc.text[:token.idx]
-    straight = before.count('"') % 2 == 1
-    curly = before.count("\u201c") > before.count("\u201d")
-    return straight or curly
+    doc = token.doc
+    marks = doc.user_data.get("ng_quotes")
+    if marks is None:  # offsets of quote characters, computed once per parsed segment
+        text = doc.text
+        marks = tuple([i for i, ch in enumerate(text) if ch == q] for q in '"\u201c\u201d')
+        doc.user_data["ng_quotes"] = marks
+    straight, opening, closing = (bisect_left(m, token.idx) for m in marks)
+    return straight % 2 == 1 or opening > closing
 
 
 def according_to(sent: Span, ctx: ArticleContext) -> Entity | None:
