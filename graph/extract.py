@@ -162,7 +162,7 @@ def _register(ctx: ArticleContext, entity: Entity, surface: str) -> Entity:
     base = known or entity
     merged = Entity(key=base.key, label=base.label, cls=base.cls,
                     aliases=tuple(sorted(aliases)), same_as=base.same_as,
-                    iso_code=base.iso_code if base.cls == "Country" else None,
+                    iso_code=base.iso_code,
                     part_of=base.part_of)
     ctx.entities[entity.key] = merged
     return merged

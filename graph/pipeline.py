@@ -16,7 +16,7 @@ from .articles import DEFAULT_MAX_BYTES, discover, read_article
 from .components import add_components
 from .errors import InputError
 from .extract import ArticleContext, extract_sentence, find_mentions
-from .model import Article, BuildResult, Edit, Entity, Statement
+from .model import Article, BuildResult, Edit, Entity
 from .nlp import load_model
 from .vocab import DEFAULT_BASE
 
@@ -154,9 +154,3 @@ def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = 
     result.timings["write"] = time.perf_counter() - t_extract
     result.timings["total"] = time.perf_counter() - t0
     return result
-
-
-def statements_of(result: BuildResult) -> list[Statement]:
-    """Statements of a build in their canonical order."""
-    return sorted(result.statements, key=lambda s: (s.article, s.char_start, s.char_end,
-                                                    s.subject, s.relation, s.object))
