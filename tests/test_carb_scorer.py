@@ -37,9 +37,14 @@ def _shared_dir() -> Path:
 CARB_DIR = _shared_dir()
 GOLD_PATH = CARB_DIR / "gold" / "dev.tsv"
 
-needs_data = pytest.mark.skipif(
-    not GOLD_PATH.is_file(), reason=f"CaRB dev data not found under {CARB_DIR}"
-)
+@pytest.fixture()
+def carb_data() -> Path:
+    """The CaRB dev data in ../shared; its absence is a failure, never a skip."""
+    assert GOLD_PATH.is_file(), f"CaRB dev data not found under {CARB_DIR} (set NEWSGRAPH_SHARED)"
+    return CARB_DIR
+
+
+needs_data = pytest.mark.usefixtures("carb_data")
 
 
 def _load_scorer() -> ModuleType:
