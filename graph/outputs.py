@@ -104,11 +104,11 @@ def write_outputs(result: BuildResult, out: Path, *, base: str, model: str | Non
         os.replace(tmp, out / "graph.html")
     finally:
         Path(tmp).unlink(missing_ok=True)
+    write_store(out / "graph.trig", out / "store")
     result.timings.setdefault("write", 0.0)
     data = manifest(result, model=model, base=base)
     data["html"] = counts
     atomic_write(out / "manifest.json", json.dumps(data, indent=2, sort_keys=True) + "\n")
-    write_store(out / "graph.trig", out / "store")
     result.outputs = {name: str(out / name) for name in (*OUTPUT_FILES, "store")}
 
 
