@@ -92,18 +92,13 @@ def write_outputs(result: BuildResult, out: Path, *, base: str, model: str | Non
     mentions = {k: sorted(set(v)) for k, v in result.mentions.items()}
     ds = to_dataset(result.articles, result.entities.values(), result.statements, mentions,
                     base=base)
-    atomic_write(out / "graph.trig", _sorted_trig(ds))
+    atomic_write(out / "graph.trig", ds.serialize(format="trig"))
     atomic_write(out / "statements.csv", statements_csv(result))
-    fd, tmp = tempfile.mkstemp(prefix=".graph.html.", dir=out)
-    os.close(fd)
-    try:
-        counts = render_html(result.statements, result.entities,
-                             {a.id: a for a in result.articles}, Path(tmp),
-                             title=f"newsgraph: {len(result.articles)} articles",
-                             max_nodes=max_nodes)
-        os.replace(tmp, out / "graph.html")
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    page, counts = render_html(result.statements, result.entities,
+                               {a.id: a for a in result.articles},
+                               title=f"newsgraph: {len(result.articles)} articles",
+                               max_nodes=max_nodes)
+    atomic_write(out / "graph.html", page)
     write_store(out / "graph.trig", out / "store")
     result.timings.setdefault("write", 0.0)
     data = manifest(result, model=model, base=base)
@@ -111,7 +106,3 @@ def write_outputs(result: BuildResult, out: Path, *, base: str, model: str | Non
     atomic_write(out / "manifest.json", json.dumps(data, indent=2, sort_keys=True) + "\n")
     result.outputs = {name: str(out / name) for name in (*OUTPUT_FILES, "store")}
 
-
-def _sorted_trig(ds) -> str:
-    """TriG with graphs and triples in a stable order (rdflib sorts subjects)."""
-    return ds.serialize(format="trig")

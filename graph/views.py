@@ -11,7 +11,6 @@ import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 
 from .model import Article, Entity, Statement
 
@@ -52,20 +51,20 @@ def select_nodes(statements: list[Statement], max_nodes: int | None) -> tuple[se
 
 
 def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
-                articles: dict[str, Article], path: Path, *, title: str = "newsgraph",
-                max_nodes: int | None = 500) -> dict[str, int]:
-    """Write an offline interactive page of the statements.
+                articles: dict[str, Article], *, title: str = "newsgraph",
+                max_nodes: int | None = 500) -> tuple[str, dict[str, int]]:
+    """Render an offline interactive page of the statements.
 
     Args:
         statements: Statements to draw (one edge each; parallel edges stay separate).
         entities: Entities by key, for labels and classes.
         articles: Articles by id, for tooltips.
-        path: Where to write the page.
         title: Page heading.
         max_nodes: Keep at most this many best-connected nodes (``None``: all).
 
     Returns:
-        Counts: ``nodes``, ``edges`` drawn and ``cut`` nodes left out.
+        The page's HTML and its counts: ``nodes``, ``edges`` drawn and ``cut`` nodes
+        left out.
     """
     from pyvis.network import Network
 
@@ -113,8 +112,7 @@ def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
                         "network = new vis.Network(container, data, options);\n"
                         "network.once('stabilizationIterationsDone', function () {"
                         " network.setOptions({physics: false}); });")
-    path.write_text(page, encoding="utf-8")
-    return {"nodes": len(degree), "edges": len(evidence), "cut": cut}
+    return page, {"nodes": len(degree), "edges": len(evidence), "cut": cut}
 
 
 def _add_legend(page: str, title: str, classes: set[str], cut: int) -> str:
