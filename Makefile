@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MODEL_STAMP := $(VENV)/.model-installed
 OUT ?= out
 
-.PHONY: demo test lint install clean bench
+.PHONY: demo test lint install sysdeps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,21 @@ $(MODEL_STAMP): $(BIN)/python requirements/model.txt
 
 install: $(STAMP) $(MODEL_STAMP)
 
+# System packages the browser and triple-store tests drive: Debian's chromium (never a
+# browser download) and Virtuoso. Installed with apt-get only when missing.
+SYSDEPS_STAMP := $(VENV)/.sysdeps
+$(SYSDEPS_STAMP): $(BIN)/python
+	@if [ ! -x /usr/bin/chromium ] || ! command -v virtuoso-t >/dev/null 2>&1; then \
+		echo "installing chromium and virtuoso-opensource with apt-get"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			chromium virtuoso-opensource >/dev/null; \
+	fi
+	touch $@
+
+sysdeps: $(SYSDEPS_STAMP)
+
 demo: install
 	$(BIN)/newsgraph build seeds/ --out $(OUT)/
 	@echo "Open $(OUT)/graph.html in a browser; query with: $(BIN)/newsgraph query $(OUT)/ @queries/cooperation.rq"
@@ -32,7 +47,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check graph tests benchmarks
 
-test: install lint
+test: install sysdeps lint
 	$(BIN)/python -m pytest -q
 
 bench: install
