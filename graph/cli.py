@@ -201,6 +201,37 @@ def openie(
         raise typer.Exit(2) from exc
 
 
+@app.command("export")
+def export_cmd(
+    out: Annotated[Path | None, typer.Argument(help="A build's output directory.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Export format or alias "
+                                            "(see --list).")] = None,
+    to: Annotated[Path | None, typer.Option("--to", help="Destination (default: "
+                                            "DIR/export/<format's file name>).")] = None,
+    list_formats: Annotated[bool, typer.Option("--list", help="List the export formats and "
+                                               "exit.")] = False,
+) -> None:
+    """Export a build for other tools: RDF stores, Neo4j, Memgraph, Kuzu, Gephi.
+
+    Example: newsgraph export out/ --format nq && newsgraph export out/ --format neo4j
+    """
+    from .exporters import export, formats
+
+    if list_formats:
+        for e in formats():
+            aliases = f" ({', '.join(e.aliases)})" if e.aliases else ""
+            typer.echo(f"{e.name:8} {e.filename:15} {e.description}{aliases}")
+        return
+    if out is None or fmt is None:
+        typer.echo("newsgraph: error: give a build directory and --format "
+                   "(e.g. newsgraph export out/ --format nq), or --list", err=True)
+        raise typer.Exit(2)
+    try:
+        typer.echo(str(export(out, fmt, to=to)))
+    except NewsgraphError as exc:
+        _fail(exc)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
