@@ -387,15 +387,23 @@ def _write_neo4j(source: Source, path: Path) -> None:
 
 
 _CYPHER_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: Kuzu reads ``\\n`` as ``n``, but takes raw line breaks inside a quoted string.
+_KUZU_ESCAPES = {"\\": "\\\\", "'": "\\'"}
 
 
-def cypher_literal(value: str | bool | int | float) -> str:
-    """A value as a Cypher literal (strings single-quoted, with escapes)."""
+def cypher_literal(value: str | bool | int | float, *, dialect: str = "neo4j") -> str:
+    """A value as a Cypher literal (strings single-quoted, with escapes).
+
+    Args:
+        value: The value.
+        dialect: ``neo4j`` (also Memgraph) or ``kuzu``.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    return "'" + "".join(_CYPHER_ESCAPES.get(c, c) for c in value) + "'"
+    escapes = _KUZU_ESCAPES if dialect == "kuzu" else _CYPHER_ESCAPES
+    return "'" + "".join(escapes.get(c, c) for c in value) + "'"
 
 
 @exporter("cypher", aliases=("cql", "memgraph"), filename="graph.cypher",
@@ -418,3 +426,26 @@ def _write_cypher(source: Source, path: Path) -> None:
             f"{{statement_id: {cypher_literal(props['statement_id'])}}}]->(b) SET {sets};")
     atomic_write(path, "\n".join(lines) + "\n")
 
+
+
+@exporter("kuzu", filename="graph.kuzu.cypher",
+          description="Idempotent Kuzu script: schema (IF NOT EXISTS) and MERGE by id")
+def _write_kuzu(source: Source, path: Path) -> None:
+    schema = KUZU_SCRIPT.splitlines()[:2]
+    lines = ["// newsgraph export for Kuzu: idempotent, run it again to update in place.",
+             *(ln.replace("TABLE ", "TABLE IF NOT EXISTS ", 1) for ln in schema)]
+    for e in source.nodes():
+        lines.append(f"MERGE (n:Entity {{id: {cypher_literal(e.key, dialect='kuzu')}}}) "
+                     f"SET n.label = {cypher_literal(e.label, dialect='kuzu')}, "
+                     f"n.labels = {cypher_literal('Entity;' + e.cls, dialect='kuzu')};")
+    for s, props in source.relationships():
+        values = {"type": relationship_type(s.relation), **props}
+        sets = ", ".join(f"r.{name} = {cypher_literal(values[name], dialect='kuzu')}"
+                         for name in ("type", *(n for n, _k in REL_PROPERTIES))
+                         if name != "statement_id")
+        lines.append(
+            f"MATCH (a:Entity {{id: {cypher_literal(s.subject, dialect='kuzu')}}}), "
+            f"(b:Entity {{id: {cypher_literal(s.object, dialect='kuzu')}}}) "
+            f"MERGE (a)-[r:Fact {{statement_id: "
+            f"{cypher_literal(props['statement_id'], dialect='kuzu')}}}]->(b) SET {sets};")
+    atomic_write(path, "\n".join(lines) + "\n")

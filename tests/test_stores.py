@@ -183,3 +183,23 @@ def test_virtuoso_loads_nquads(seed_build, tmp_path, request):
            if r["g"] in want}  # Virtuoso keeps system graphs of its own
     assert got == dict(want)
     assert sum(got.values()) > 100
+
+
+def test_kuzu_runs_the_merge_script_idempotently(seed_build, tmp_path):
+    import kuzu
+
+    result, out = seed_build
+    script = export(out, "kuzu", to=tmp_path / "graph.kuzu.cypher").read_text(
+        encoding="utf-8")
+    conn = kuzu.Connection(kuzu.Database(str(tmp_path / "kuzu-db")))
+    for _run in range(2):  # the second run must update in place, not duplicate
+        conn.execute(script)
+        n_rels = conn.execute("MATCH ()-[r:Fact]->() RETURN count(r)").get_next()[0]
+        n_nodes = conn.execute("MATCH (n:Entity) RETURN count(n)").get_next()[0]
+        assert n_rels == len(result.statements) > 0
+        assert n_nodes == len(result.entities)
+    labels = dict(conn.execute("MATCH (n:Entity) RETURN n.id, n.label").get_all())
+    assert labels == {k: e.label for k, e in result.entities.items()}
+    sentences = sorted(row[0] for row in conn.execute(
+        "MATCH ()-[r:Fact]->() RETURN r.sentence").get_all())
+    assert sentences == sorted(s.sentence for s in result.statements)
