@@ -355,10 +355,10 @@ provenance as properties). Import them into an empty database, from this directo
         --multiline-fields=true --overwrite-destination neo4j
 
 Kuzu loads the same files with the schema and COPY statements of `kuzu.cypher`, from this
-directory:
+directory (`pip install kuzu`):
 
-    kuzu ./kuzu-db < kuzu.cypher
-"""
+    python -c "import kuzu; kuzu.Connection(kuzu.Database('kuzu-db')).execute(open('kuzu.cypher').read())"
+"""  # noqa: E501
 
 #: Kuzu schema and bulk load of the Neo4j CSV files (columns taken by position).
 KUZU_SCRIPT = """CREATE NODE TABLE Entity(id STRING, label STRING, labels STRING, PRIMARY KEY (id));
