@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -25,7 +27,7 @@ from graph.exporters import (
     relationship_type,
 )
 from graph.outputs import CSV_HEADER
-from graph.sparql import open_store
+from graph.sparql import open_store, run_query
 
 QUAD_FORMATS = {"nq": "nquads", "trig": "trig"}
 TRIPLE_FORMATS = {"nt": "nt", "ttl": "turtle", "jsonld": "json-ld", "xml": "xml"}
@@ -61,8 +63,6 @@ def _union(ds: Dataset) -> Graph:
 
 
 def _store_count(out: Path, query: str) -> int:
-    from graph.sparql import run_query
-
     return int(next(iter(run_query(open_store(out), query)))["n"].value)
 
 
@@ -208,3 +208,17 @@ def test_cli_export_and_list(seed_build, tmp_path):
     bad = runner.invoke(app, ["export", str(out), "--format", "nope"])
     assert bad.exit_code == 2
     assert "E003" in bad.output
+
+
+def test_exports_do_not_depend_on_the_hash_seed(seed_build, exported, tmp_path):
+    _result, out = seed_build
+    code = ("import sys; from pathlib import Path; from graph.exporters import export, formats\n"
+            "for e in formats(): export(Path(sys.argv[1]), e.name, to=Path(sys.argv[2]) / e.name)")
+    subprocess.run([sys.executable, "-c", code, str(out), str(tmp_path)], check=True,
+                   env={"PYTHONHASHSEED": "12345", "PATH": ""}, timeout=300)
+    for name, path in exported.items():
+        if path.is_dir():
+            for f in sorted(path.iterdir()):
+                assert (tmp_path / name / f.name).read_bytes() == f.read_bytes(), f.name
+        else:
+            assert (tmp_path / name).read_bytes() == path.read_bytes(), name
