@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputError
 from .model import Article, Segment
+from .readers import SUFFIXES, format_of, read_bytes
 from .resources import load_lines
 
 #: Extensions read when a directory is given.
-TEXT_SUFFIXES: frozenset[str] = frozenset({".txt", ".md"})
+TEXT_SUFFIXES: frozenset[str] = SUFFIXES
 
 #: Default upper bound on an input file's size, in bytes.
 DEFAULT_MAX_BYTES = 5_000_000
@@ -143,46 +145,87 @@ def article_from_text(text: str, *, source: str, raw: bytes | None = None) -> Ar
     return article
 
 
+def shift_segments(article: Article, text: str, offset: int, *,
+                   prefix_kind: str) -> Article:
+    """Re-anchor an article read from ``text[offset:]`` onto the whole of ``text``.
+
+    Args:
+        article: The article built from the tail of ``text``.
+        text: The full text as read.
+        offset: Where the article's own text starts in ``text``.
+        prefix_kind: Segment kind given to ``text[:offset]`` (never parsed).
+
+    Returns:
+        The same article whose text is ``text`` and whose segments point into it.
+    """
+    segs = [Segment(0, offset, prefix_kind)] if offset else []
+    segs.extend(Segment(s.start + offset, s.end + offset, s.kind) for s in article.segments)
+    return replace(article, text=text, segments=tuple(segs))
+
+
 def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read one article file.
+    """Read one article file (the first article of a JSON-lines file).
 
     Raises:
         InputError: Naming the file and the reason (missing, too large, binary, not
-            UTF-8, empty).
+            UTF-8, empty, no article text).
+    """
+    for item in read_path(path, max_bytes=max_bytes):
+        if isinstance(item, InputError):
+            raise item
+        return item
+    raise InputError(f"{path}: no article found; add at least one article")
+
+
+def read_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+              fmt: str | None = None) -> list[Article | InputError]:
+    """Read every article of one file with the reader of its format.
+
+    Args:
+        path: The file.
+        max_bytes: Size limit.
+        fmt: Format (``txt``, ``md``, ``html``, ``jsonl``); by default from the suffix.
+
+    Returns:
+        Articles, and errors for parts that were skipped (bad JSON lines).
+
+    Raises:
+        InputError: For a problem with the whole file.
     """
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte "
+                             "limit (raise it with --max-bytes)")
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    if len(raw) > max_bytes:
-        raise InputError(f"{path}: {len(raw):,} bytes is over the {max_bytes:,}-byte limit "
-                         "(raise it with --max-bytes)")
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"{path}: binary file (NUL bytes), not a text article")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at offset "
-                         f"{exc.start}); convert it with `iconv -t UTF-8`") from exc
-    if not text.strip():
-        raise InputError(f"{path}: empty file")
-    return article_from_text(text, source=str(path), raw=raw)
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc}); check the path "
+                         "and its permissions") from exc
+    return read_bytes(raw, str(path), fmt=fmt or format_of(path.name), max_bytes=max_bytes)
 
 
 def discover(inputs: Iterable[Path]) -> list[Path]:
     """Expand files and directories (recursively) into a sorted list of article files.
 
+    A directory contributes its files with a known suffix (``.txt``, ``.md``, ``.html``,
+    ``.htm``, ``.jsonl``), hidden files and directories excluded; ``-`` (standard input)
+    is kept as given, first.
+
     Raises:
         InputError: When an input path does not exist.
     """
     found: set[Path] = set()
+    stdin = False
     for item in inputs:
-        if item.is_dir():
+        if str(item) == "-":
+            stdin = True
+        elif item.is_dir():
             found.update(p for p in item.rglob("*")
                          if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-                         and not any(part.startswith(".") for part in p.parts))
+                         and not any(part.startswith(".")
+                                     for part in p.relative_to(item).parts))
         elif item.exists():
             found.add(item)
         else:
-            raise InputError(f"{item}: no such file or directory")
-    return sorted(found)
+            raise InputError(f"{item}: no such file or directory; check the path")
+    return ([Path("-")] if stdin else []) + sorted(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,19 @@ def _fail(exc: NewsgraphError) -> None:
     raise typer.Exit(2)
 
 
+class StdinFormat(StrEnum):
+    """Formats ``newsgraph build -`` reads from standard input."""
+
+    txt = "txt"
+    md = "md"
+    html = "html"
+    jsonl = "jsonl"
+
+
+def _skipped(message: str) -> None:
+    typer.echo(f"newsgraph: skipped: {message}", err=True)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"newsgraph {__version__}")
@@ -42,7 +56,8 @@ def main_options(
 @app.command()
 def build(
     inputs: Annotated[list[Path], typer.Argument(
-        help="Article files (.txt, .md) or directories searched recursively.")],
+        help="Article files (.txt, .md, .html, .jsonl), directories searched "
+             "recursively, or - for standard input (see --stdin-format).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory (created if "
                                       "missing); existing outputs are replaced atomically.")
                    ] = Path("out"),
@@ -58,6 +73,9 @@ def build(
                                            "files larger than this.")] = 5_000_000,
     max_nodes: Annotated[int, typer.Option(help="Keep at most this many best-connected "
                                            "nodes in graph.html.")] = 500,
+    stdin_format: Annotated[StdinFormat, typer.Option(
+        "--stdin-format", help="Format of standard input when an input is -.")
+                            ] = StdinFormat.txt,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or "
                                         "summary.")] = False,
 ) -> None:
@@ -81,12 +99,13 @@ def build(
     started = time.perf_counter()
     try:
         result = run_build(inputs, out=out, model=model, base=base, strict=strict,
-                           max_bytes=max_bytes, max_nodes=max_nodes, progress=progress)
+                           max_bytes=max_bytes, max_nodes=max_nodes, progress=progress,
+                           stdin_format=stdin_format.value, on_error=_skipped)
     except NewsgraphError as exc:
         _fail(exc)
         return
-    for err in result.errors:
-        typer.echo(f"newsgraph: skipped: {err}", err=True)
+    if result.errors:
+        typer.echo(f"skipped {len(result.errors)} bad input file(s)", err=True)
     if not quiet:
         typer.echo(f"articles {len(result.articles)}  sentences {result.sentences}  "
                    f"entities {len(result.entities)}  statements {len(result.statements)}  "

@@ -57,6 +57,8 @@ class Article:
         segments: Structure of ``text``; only ``title`` and ``body`` are parsed.
         section: The section label (``International``), if any.
         edits: Spinner repairs applied before parsing (offsets into ``text``).
+        url: The article's URL (front matter, HTML metadata or JSON ``url``), if known.
+        publisher: The outlet it names as its ``source`` (front matter, JSON), if any.
     """
 
     id: str
@@ -68,6 +70,8 @@ class Article:
     segments: tuple[Segment, ...] = ()
     section: str | None = None
     edits: tuple[Edit, ...] = ()
+    url: str | None = None
+    publisher: str | None = None
 
     def parsed_segments(self) -> tuple[Segment, ...]:
         """Segments whose text is parsed for statements (title and body)."""

@@ -6,44 +6,75 @@ package; this one only joins them and keeps counts and timings.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from . import despin
-from .articles import DEFAULT_MAX_BYTES, discover, read_article
+from .articles import DEFAULT_MAX_BYTES, discover, read_path
 from .components import add_components
 from .errors import InputError
 from .extract import ArticleContext, extract_sentence, find_mentions
 from .model import Article, BuildResult, Edit, Entity
 from .nlp import load_model
+from .readers import read_bytes
 from .vocab import DEFAULT_BASE
 
 ProgressFn = Callable[[Iterable], Iterable]
 
 
 def read_inputs(inputs: Sequence[Path], *, strict: bool = False,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Article], list[str]]:
+                max_bytes: int = DEFAULT_MAX_BYTES, stdin_format: str = "txt",
+                stdin: BinaryIO | None = None, on_error: Callable[[str], None] | None = None,
+                ) -> tuple[list[Article], list[str]]:
     """Read every article under ``inputs``; bad files become one-line errors.
 
+    Args:
+        inputs: Files, directories (searched recursively) and ``-`` for standard input.
+        strict: Raise the first bad file's error instead of skipping the file.
+        max_bytes: Size limit of one input file.
+        stdin_format: Format of standard input: ``txt``, ``md``, ``html`` or ``jsonl``.
+        stdin: Stream read for ``-`` (default: ``sys.stdin.buffer``).
+        on_error: Called with each error line as it happens (the build goes on).
+
+    Returns:
+        ``(articles, errors)``: distinct articles in input order and the error lines.
+
     Raises:
-        InputError: On the first bad file when ``strict``, or when an input is missing.
+        InputError: On the first bad file when ``strict``, when an input is missing, or
+            when every input is bad (nothing to build).
     """
-    articles, errors = [], []
+    articles: list[Article] = []
+    errors: list[str] = []
     seen: set[str] = set()
     for path in discover(inputs):
         try:
-            article = read_article(path, max_bytes=max_bytes)
+            if str(path) == "-":
+                stream = stdin if stdin is not None else sys.stdin.buffer
+                items = read_bytes(stream.read(), "-", fmt=stdin_format,
+                                   max_bytes=max_bytes)
+            else:
+                items = read_path(path, max_bytes=max_bytes)
         except InputError as exc:
-            if strict:
-                raise
-            errors.append(str(exc))
-            continue
-        if article.id in seen:
-            continue
-        seen.add(article.id)
-        articles.append(article)
+            items = [exc]
+        for item in items:
+            if isinstance(item, InputError):
+                if strict:
+                    raise item
+                errors.append(str(item))
+                if on_error is not None:
+                    on_error(str(item))
+                continue
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+            articles.append(item)
+    if errors and not articles:
+        raise InputError(f"every input was bad ({len(errors)} skipped); nothing was "
+                         "written: fix the files reported above or give other inputs")
     return articles, errors
 
 
@@ -124,7 +155,9 @@ def _merge(a: Entity | None, b: Entity) -> Entity:
 
 def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = None,
           base: str = DEFAULT_BASE, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-          max_nodes: int | None = 500, progress: ProgressFn | None = None) -> BuildResult:
+          max_nodes: int | None = 500, progress: ProgressFn | None = None,
+          stdin_format: str = "txt", on_error: Callable[[str], None] | None = None,
+          ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` into ``out``.
 
     Args:
@@ -136,6 +169,8 @@ def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = 
         max_bytes: Size limit per input file.
         max_nodes: Node cap of ``graph.html``.
         progress: Optional wrapper (e.g. ``tqdm``) over the stream of parsed segments.
+        stdin_format: Format of ``-`` (standard input): txt, md, html or jsonl.
+        on_error: Called with each bad input's one-line error as it is skipped.
 
     Returns:
         The data model of the build with counts, errors, timings and output paths.
@@ -144,7 +179,8 @@ def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = 
 
     t0 = time.perf_counter()
     articles, errors = read_inputs([Path(p) for p in inputs], strict=strict,
-                                   max_bytes=max_bytes)
+                                   max_bytes=max_bytes, stdin_format=stdin_format,
+                                   on_error=on_error)
     t_read = time.perf_counter()
     result = extract_articles(articles, model=model, progress=progress)
     result.errors = errors
