@@ -11,6 +11,7 @@ import io
 import json
 import os
 import platform
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -83,26 +84,73 @@ def manifest(result: BuildResult, *, model: str | None, base: str) -> dict:
     }
 
 
+def _remove_stale_staging(out: Path) -> None:
+    """Delete staging directories left behind by builds that were killed."""
+    for old in out.glob(".staging-*"):
+        pid = old.name.removeprefix(".staging-")
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue  # alive under another user: leave it alone
+
+
+def _swap_dir(new: Path, target: Path, *, trash: Path) -> None:
+    """Put directory ``new`` at ``target``; the previous one is moved to ``trash``."""
+    if target.exists():
+        target.rename(trash)
+    try:
+        new.rename(target)
+    except BaseException:
+        if trash.exists() and not target.exists():
+            trash.rename(target)
+        raise
+
+
 def write_outputs(result: BuildResult, out: Path, *, base: str, model: str | None,
                   max_nodes: int | None) -> None:
-    """Write the four output files of a build into ``out``."""
+    """Write a build's outputs into ``out`` as one whole: all of them, or none.
+
+    Every file and the store are written into ``out/.staging-<pid>`` first; only when
+    all of them are complete are they renamed into place, the store next to last and
+    ``manifest.json`` last. A build that fails or is interrupted before that leaves the
+    previous outputs exactly as they were, and no staging directory behind.
+
+    Raises:
+        OutputError: When ``out`` exists and is not a directory.
+    """
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a directory; choose another --out")
     out.mkdir(parents=True, exist_ok=True)
-    mentions = {k: sorted(set(v)) for k, v in result.mentions.items()}
-    ds = to_dataset(result.articles, result.entities.values(), result.statements, mentions,
-                    base=base)
-    atomic_write(out / "graph.trig", ds.serialize(format="trig"))
-    atomic_write(out / "statements.csv", statements_csv(result))
-    page, counts = render_html(result.statements, result.entities,
-                               {a.id: a for a in result.articles},
-                               title=f"newsgraph: {len(result.articles)} articles",
-                               max_nodes=max_nodes)
-    atomic_write(out / "graph.html", page)
-    write_store(out / "graph.trig", out / "store")
-    result.timings.setdefault("write", 0.0)
-    data = manifest(result, model=model, base=base)
-    data["html"] = counts
-    atomic_write(out / "manifest.json", json.dumps(data, indent=2, sort_keys=True) + "\n")
+    _remove_stale_staging(out)
+    staging = out / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        mentions = {k: sorted(set(v)) for k, v in result.mentions.items()}
+        ds = to_dataset(result.articles, result.entities.values(), result.statements,
+                        mentions, base=base)
+        atomic_write(staging / "graph.trig", ds.serialize(format="trig"))
+        atomic_write(staging / "statements.csv", statements_csv(result))
+        page, counts = render_html(result.statements, result.entities,
+                                   {a.id: a for a in result.articles},
+                                   title=f"newsgraph: {len(result.articles)} articles",
+                                   max_nodes=max_nodes)
+        atomic_write(staging / "graph.html", page)
+        write_store(staging / "graph.trig", staging / "store")
+        result.timings.setdefault("write", 0.0)
+        data = manifest(result, model=model, base=base)
+        data["html"] = counts
+        atomic_write(staging / "manifest.json",
+                     json.dumps(data, indent=2, sort_keys=True) + "\n")
+        for name in ("graph.trig", "statements.csv", "graph.html"):
+            os.replace(staging / name, out / name)
+        _swap_dir(staging / "store", out / "store", trash=staging / "store.previous")
+        os.replace(staging / "manifest.json", out / "manifest.json")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     result.outputs = {name: str(out / name) for name in (*OUTPUT_FILES, "store")}
 

@@ -201,11 +201,11 @@ def read_md(raw: bytes, source: str) -> ReadResult:
         meta.get("date")), url=_str(meta.get("url")), publisher=_str(meta.get("source")))]
 
 
-def _trafilatura() -> Any:
+def _trafilatura(source: str) -> Any:
     try:
         import trafilatura
     except ImportError as exc:
-        raise InputError("HTML input needs trafilatura, which is not installed; run "
+        raise InputError(f"{source}: HTML input needs trafilatura, which is not installed; run "
                          "`pip install 'newsgraph[html]'` (or `pip install trafilatura`)"
                          ) from exc
     return trafilatura
@@ -215,7 +215,7 @@ def read_html(raw: bytes, source: str) -> ReadResult:
     """An HTML page: main text, title, date and URL extracted with trafilatura."""
     from .articles import article_from_text
 
-    trafilatura = _trafilatura()
+    trafilatura = _trafilatura(source)
     html = decode(raw, source, markup=True)
     doc = trafilatura.bare_extraction(html, with_metadata=True, favor_precision=True)
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
