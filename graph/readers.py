@@ -69,7 +69,7 @@ def check_binary(raw: bytes, source: str) -> None:
     Raises:
         InputError: Naming ``source`` and the kind of binary data found.
     """
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         return  # UTF-16/32 text holds NUL bytes by design
     for magic, kind in _MAGIC:
         if raw.startswith(magic):
@@ -239,14 +239,14 @@ def read_jsonl(raw: bytes, source: str) -> ReadResult:
     """
     from .articles import article_from_text
 
-    decode(raw, source)
+    text = decode(raw, source)
     found: ReadResult = []
-    for number, line in enumerate(raw.split(b"\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         where = f"{source}:{number}"
         if not line.strip():
             continue
         try:
-            record = json.loads(line.decode("utf-8-sig" if number == 1 else "utf-8"))
+            record = json.loads(line)
         except json.JSONDecodeError as exc:
             found.append(InputError(f"{where}: malformed JSON ({exc.msg} at column "
                                     f"{exc.colno}); fix the line or remove it"))
@@ -262,7 +262,8 @@ def read_jsonl(raw: bytes, source: str) -> ReadResult:
             continue
         title = _str(record.get("title"))
         try:
-            article = article_from_text(compose(title, body), source=where, raw=line)
+            article = article_from_text(compose(title, body), source=where,
+                                        raw=line.rstrip("\r").encode("utf-8"))
         except InputError as exc:
             found.append(exc)
             continue

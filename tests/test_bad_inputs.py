@@ -231,3 +231,12 @@ def test_stale_staging_of_a_dead_build_is_removed(tmp_path):
     build([src], out=out)
     assert not stale.exists()
     shutil.rmtree(out)
+
+
+def test_jsonl_in_a_bom_declared_encoding_is_read(tmp_path):
+    path = tmp_path / "feed16.jsonl"
+    line = json.dumps({"title": "One", "text": "China accused Japan of provocations."})
+    path.write_bytes((line + "\r\n").encode("utf-16"))
+    [article] = read_path(path)
+    assert isinstance(article, Article)
+    assert article.source == f"{path}:1" and article.title == "One"
