@@ -75,7 +75,7 @@ def check_binary(raw: bytes, source: str) -> None:
         if raw.startswith(magic):
             raise InputError(f"{source}: binary file ({kind} data), not a text article; "
                              "convert it to .txt, .md, .html or .jsonl first")
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in raw:
         raise InputError(f"{source}: binary file (NUL bytes), not a text article; "
                          "convert it to .txt, .md, .html or .jsonl first")
 

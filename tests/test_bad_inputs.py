@@ -49,7 +49,7 @@ def _error(path: Path, **kwargs) -> str:
 def _bad_files(root: Path) -> dict[str, str]:
     """Write one file of every bad kind into ``root``; return name -> expected reason."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "nul.txt").write_bytes(b"China\x00\x01\x02 accused Japan.")
+    (root / "nul.txt").write_bytes(b"China accused Japan. " * 40 + b"\x00\x01\x02")
     (root / "scan.txt").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 China accused Japan.")
     (root / "latin1.txt").write_bytes("Caf\xe9 talks in S\xe3o Paulo.\n".encode("latin-1"))
     (root / "latin1.html").write_bytes(
@@ -185,9 +185,12 @@ def _store_count(out: Path) -> int:
     return int(rows[0][0].value)
 
 
-@pytest.mark.parametrize("failing", ["render_html", "write_store", "manifest"])
+@pytest.mark.parametrize(("failing", "error"), [
+    ("statements_csv", KeyboardInterrupt), ("render_html", RuntimeError),
+    ("write_store", RuntimeError), ("manifest", RuntimeError)])
 def test_failed_build_leaves_previous_outputs_and_no_staging(tmp_path, monkeypatch,
-                                                             failing):
+                                                             failing, error):
+    """A writer failing (or Ctrl-C) midway changes nothing in the previous build."""
     first = tmp_path / "first"
     first.mkdir()
     (first / "a.txt").write_text(GOOD, encoding="utf-8")
@@ -203,10 +206,10 @@ def test_failed_build_leaves_previous_outputs_and_no_staging(tmp_path, monkeypat
                                   "with China in Moscow.\n", encoding="utf-8")
 
     def boom(*args, **kwargs):
-        raise RuntimeError(f"{failing} failed")
+        raise error(f"{failing} failed")
 
     monkeypatch.setattr(outputs, failing, boom)
-    with pytest.raises(RuntimeError, match=f"{failing} failed"):
+    with pytest.raises(error, match=f"{failing} failed"):
         build([first, second], out=out)
     assert _snapshot(out) == before
     assert _store_count(out) == count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -143,8 +144,6 @@ def test_stdin_in_every_format(tmp_path):
              "html": (HTML, "Vietnam protests to China"),
              "jsonl": (_jsonl(), "India hosts Japan")}
     for fmt, (text, title) in cases.items():
-        import io
-
         articles, errors = read_inputs([Path("-")], stdin_format=fmt,
                                        stdin=io.BytesIO(text.encode("utf-8")))
         assert errors == [] and articles[0].title == title, fmt
