@@ -251,6 +251,52 @@ def export_cmd(
         _fail(exc)
 
 
+@app.command()
+def serve(
+    out: Annotated[Path, typer.Argument(help="A build's output directory.")],
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback only unless "
+                                      "--allow-remote).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port (0: any free port).")] = 7878,
+    allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL "
+                                               "updates (read-only otherwise: 403).")
+                            ] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run "
+                                           "before it is stopped (504).")] = 10.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Most solutions or triples "
+                                          "a query may return (more: 413).")] = 10000,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Permit a "
+                                               "non-loopback --host (no authentication!)."
+                                               )] = False,
+) -> None:
+    """Serve a build as a SPARQL 1.1 endpoint at /sparql, the graph page at /.
+
+    Example: newsgraph serve out/ --port 7878 & curl 'http://127.0.0.1:7878/sparql?query=ASK%7B%3Fs%3Fp%3Fo%7D'
+    """
+    import logging
+    import signal
+
+    from .server import serve as run_server
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a plain kill also stops the query workers
+
+    def ready(url: str) -> None:
+        typer.echo(f"SPARQL endpoint {url}  (graph page {url.rsplit('/', 1)[0]}/, "
+                   "Ctrl-C to stop)")
+
+    try:
+        run_server(out, host=host, port=port, allow_update=allow_update, timeout=timeout,
+                   max_rows=max_rows, allow_remote=allow_remote, ready=ready)
+    except NewsgraphError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
