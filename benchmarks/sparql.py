@@ -1,0 +1,245 @@
+"""SPARQL over a 1M-triple graph: the project's store path, raw pyoxigraph and rdflib.
+
+Generates a deterministic graph in the project's own vocabulary, shaped like what
+``graph/rdf.py`` emits: entities (class, label, alias) in the entities graph; per article
+a named graph with the article's description, its statements reified (``ng:Statement``,
+``rdf:subject/predicate/object``, ``prov:wasDerivedFrom``, ``dcterms:date``,
+``ng:attributedTo``, modality, negation, sentence...) and the plain asserted triples. The
+graph is written as TriG (what a build stores) and as N-Quads, then loaded into
+
+* the project: ``graph.sparql.write_store`` + ``open_store`` + ``run_query``,
+* raw pyoxigraph: an on-disk ``Store`` bulk-loaded from the N-Quads, queried with
+  explicit PREFIX declarations over the union of the graphs,
+* rdflib: an in-memory ``Dataset`` with the default graph as the union.
+
+It prints the load times and, for five queries (lookup by entity, two-hop join, group-by
+count, attributed statements, timeline), the median time of several runs, the row count
+(the three must agree) and the ratios project/raw and rdflib/project.
+
+Usage: python benchmarks/sparql.py [--triples 1000000] [--runs 7] [--rdflib-runs 2]
+                                   [--no-rdflib] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pyoxigraph as ox
+
+from graph.sparql import PREFIXES, open_store, run_query, write_store
+
+BASE = "https://w3id.org/newsgraph/id/"
+NGO = PREFIXES["ng"]
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+XSD = PREFIXES["xsd"]
+CLASSES = ["Country", "Organization", "Person", "Place", "Vessel", "MilitaryUnit"]
+RELATIONS = [("cooperatesWith", "cooperates with"), ("accuses", "accuses"),
+             ("meetsWith", "meets with"), ("criticizes", "criticizes"),
+             ("sanctions", "sanctions"), ("supports", "supports"),
+             ("visits", "visits"), ("warns", "warns")]
+MODALITIES = ["Fact", "Fact", "Fact", "Intent", "Possible"]
+
+QUERIES: dict[str, str] = {
+    "lookup by entity": """
+SELECT ?st ?p ?o WHERE {
+  ?e rdfs:label "Entity 17" .
+  ?st rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o .
+}""",
+    "two-hop join": """
+SELECT ?a ?c (COUNT(?b) AS ?via) WHERE {
+  ?a ng:accuses ?b .
+  ?b ng:cooperatesWith ?c .
+} GROUP BY ?a ?c""",
+    "group-by count": """
+SELECT ?p (COUNT(?st) AS ?n) WHERE {
+  ?st a ng:Statement ; rdf:predicate ?p .
+} GROUP BY ?p ORDER BY DESC(?n)""",
+    "attributed statements": """
+SELECT ?st ?s ?rel ?o WHERE {
+  ?who rdfs:label "Entity 3" .
+  ?st ng:attributedTo ?who ; rdf:subject ?s ; ng:relationLabel ?rel ; rdf:object ?o .
+}""",
+    "timeline": """
+SELECT ?date ?rel ?o ?article WHERE {
+  ?e rdfs:label "Entity 5" .
+  ?st rdf:subject ?e ; ng:relationLabel ?rel ; rdf:object ?o ; dcterms:date ?date ;
+      prov:wasDerivedFrom ?article .
+} ORDER BY ?date ?rel""",
+}
+
+
+def _iri(kind: str, local: str) -> str:
+    return f"<{BASE}{kind}/{local}>"
+
+
+def _lit(text: str, datatype: str | None = None) -> str:
+    return f'"{text}"' + (f"^^<{datatype}>" if datatype else "")
+
+
+def generate(triples: int, seed: int = 7) -> Iterator[tuple[str, list[str]]]:
+    """Yield ``(graph IRI, lines 's p o .')`` per graph until about ``triples`` triples.
+
+    Args:
+        triples: Approximate size of the graph.
+        seed: Seed of the generator (the same seed gives the same graph).
+    """
+    rng = random.Random(seed)
+    n_entities = max(50, triples // 200)
+    weights = [1.0 / (i + 1) ** 0.8 for i in range(n_entities)]
+    ents = [_iri("entity", f"e{i}") for i in range(n_entities)]
+    lines = []
+    for i, e in enumerate(ents):
+        lines.append(f"{e} <{RDF}type> <{NGO}{CLASSES[i % len(CLASSES)]}> .")
+        lines.append(f"{e} <{RDFS}label> {_lit(f'Entity {i}')} .")
+        lines.append(f"{e} <{PREFIXES['skos']}altLabel> {_lit(f'E{i}')} .")
+    yield _iri("graph", "entities"), lines
+    count = len(lines)
+    article = 0
+    while count < triples:
+        art = _iri("article", f"a{article:07d}")
+        day = f"20{20 + article % 5}-{1 + article % 12:02d}-{1 + article % 28:02d}"
+        date = _lit(day, XSD + "date")
+        lines = [f"{art} <{RDF}type> <{NGO}Article> .",
+                 f"{art} <{PREFIXES['dcterms']}title> {_lit(f'Article {article}')} .",
+                 f"{art} <{PREFIXES['dcterms']}date> {date} ."]
+        for k in range(8):
+            subj, obj = rng.choices(ents, weights, k=2)
+            prop, label = RELATIONS[rng.randrange(len(RELATIONS))]
+            st = _iri("statement", f"s{article:07d}x{k}")
+            negated = rng.random() < 0.05
+            lines += [
+                f"{st} <{RDF}type> <{RDF}Statement> .",
+                f"{st} <{RDF}type> <{NGO}Statement> .",
+                f"{st} <{RDF}subject> {subj} .",
+                f"{st} <{RDF}predicate> <{NGO}{prop}> .",
+                f"{st} <{RDF}object> {obj} .",
+                f"{st} <{NGO}relationLabel> {_lit(label)} .",
+                f"{st} <{NGO}negated> {_lit(str(negated).lower(), XSD + 'boolean')} .",
+                f"{st} <{NGO}modality> <{NGO}{rng.choice(MODALITIES)}> .",
+                f"{st} <{NGO}sentence> {_lit(f'Sentence {k} of article {article}.')} .",
+                f"{st} <{NGO}charStart> {_lit(str(k * 100), XSD + 'integer')} .",
+                f"{st} <{PREFIXES['prov']}wasDerivedFrom> {art} .",
+                f"{st} <{PREFIXES['dcterms']}date> {date} .",
+                f"{art} <{NGO}mentions> {subj} .",
+            ]
+            if rng.random() < 0.3:
+                who = rng.choices(ents, weights)[0]
+                lines.append(f"{st} <{NGO}attributedTo> {who} .")
+            if not negated:
+                lines.append(f"{subj} <{NGO}{prop}> {obj} .")
+        lines = list(dict.fromkeys(lines))  # a graph is a set: mentions repeat
+        yield art, lines
+        count += len(lines)
+        article += 1
+
+
+def write_files(triples: int, folder: Path) -> tuple[Path, Path, int]:
+    """Write the generated graph as TriG and N-Quads; return both paths and its size."""
+    trig, nq = folder / "graph.trig", folder / "graph.nq"
+    n = 0
+    with open(trig, "w", encoding="utf-8") as ft, open(nq, "w", encoding="utf-8") as fq:
+        for graph, lines in generate(triples):
+            ft.write(f"{graph} {{\n" + "\n".join(lines) + "\n}\n")
+            fq.write("".join(f"{ln[:-1]}{graph} .\n" for ln in lines))
+            n += len(lines)
+    return trig, nq, n
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - started, value
+
+
+def _median(fn: Callable[[], int], runs: int) -> tuple[float, int]:
+    times, rows = [], 0
+    for _ in range(runs):
+        t, rows = _timed(fn)
+        times.append(t)
+    return statistics.median(times), rows
+
+
+def main() -> None:
+    """Generate, load, query and print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--triples", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=7, help="runs per query (pyoxigraph)")
+    ap.add_argument("--rdflib-runs", type=int, default=2, help="runs per query (rdflib)")
+    ap.add_argument("--no-rdflib", action="store_true", help="skip rdflib")
+    ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    args = ap.parse_args()
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="ng-bench-sparql-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        t_gen, (trig, nq, n) = _timed(lambda: write_files(args.triples, folder))
+        print(f"generated {n:,} triples in {t_gen:.1f} s ({trig.stat().st_size / 1e6:.0f} MB "
+              f"TriG)")
+
+        out = folder / "build"
+        out.mkdir(exist_ok=True)
+        t_proj, _ = _timed(lambda: write_store(trig, out / "store"))
+        project = open_store(out)
+        raw_dir = folder / "raw-store"
+        shutil.rmtree(raw_dir, ignore_errors=True)
+        raw = ox.Store(str(raw_dir))
+        t_raw, _ = _timed(lambda: raw.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS))
+        raw.flush()
+        loads = {"project": t_proj, "raw pyoxigraph": t_raw}
+        ds = None
+        if not args.no_rdflib:
+            import rdflib
+
+            ds = rdflib.Dataset(default_union=True)
+            loads["rdflib"], _ = _timed(lambda: ds.parse(str(nq), format="nquads"))
+        print("load (s): " + "  ".join(f"{k} {v:.1f}" for k, v in loads.items()))
+        if not len(project) == len(raw) == n:
+            raise SystemExit(f"the stores hold {len(project)} and {len(raw)} quads, not {n}")
+
+        header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+        print(f"\nmedian seconds ({args.runs} runs; rdflib {args.rdflib_runs})")
+        print(f"{'query':24}{'rows':>8}{'project':>10}{'raw':>10}{'rdflib':>10}"
+              f"{'proj/raw':>10}{'rdflib/proj':>12}")
+        for name, q in QUERIES.items():
+            full = header + q
+
+            def via_project(q: str = q) -> int:
+                return len(list(run_query(project, q)))
+
+            def via_raw(full: str = full) -> int:
+                return len(list(raw.query(full, use_default_graph_as_union=True)))
+
+            via_project()  # warm the caches of both stores alike
+            via_raw()
+            t_p, rows_p = _median(via_project, args.runs)
+            t_r, rows_r = _median(via_raw, args.runs)
+            if rows_p != rows_r:
+                raise SystemExit(f"{name}: project {rows_p} rows, raw {rows_r}")
+            rd = ""
+            ratio = ""
+            if ds is not None:
+                t_l, rows_l = _median(lambda full=full: len(list(ds.query(full))),
+                                      args.rdflib_runs)
+                if rows_l != rows_p:
+                    raise SystemExit(f"{name}: rdflib {rows_l} rows, project {rows_p}")
+                rd, ratio = f"{t_l:10.3f}", f"{t_l / t_p:11.0f}x"
+            print(f"{name:24}{rows_p:8d}{t_p:10.4f}{t_r:10.4f}{rd:>10}"
+                  f"{t_p / t_r:9.2f}x{ratio:>12}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
