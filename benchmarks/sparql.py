@@ -188,6 +188,49 @@ def _paired(a: Callable[[], int], b: Callable[[], int], runs: int
     return statistics.median(times_a), rows_a, statistics.median(times_b), rows_b
 
 
+def endpoint_overhead(out: Path, queries: dict[str, str], runs: int) -> None:
+    """Print what answering over HTTP (``newsgraph serve``'s worker processes) adds.
+
+    Args:
+        out: A build directory with ``store/``.
+        queries: Name to query text (the project's prefixes apply).
+        runs: Runs per query.
+    """
+    import threading
+
+    import httpx
+
+    from graph.server import make_server
+    from graph.sparql import format_results
+
+    server = make_server(out, port=0, timeout=120, max_rows=10_000_000)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    store = open_store(out)
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    print(f"\nendpoint (median of {runs}; JSON results; in process = run_query + "
+          "serialization)")
+    print(f"{'query':24}{'in process':>12}{'over HTTP':>12}{'added':>10}")
+    try:
+        with httpx.Client(timeout=120) as client:
+            for name, q in queries.items():
+                def local(q: str = q) -> int:
+                    return len(format_results(run_query(store, q), fmt="json"))
+
+                def remote(q: str = q) -> int:
+                    r = client.get(url, params={"query": q})
+                    r.raise_for_status()
+                    return len(r.content)
+
+                remote()
+                t_l, _, t_h, _ = _paired(local, remote, runs)
+                print(f"{name:24}{t_l * 1e3:10.1f}ms{t_h * 1e3:10.1f}ms"
+                      f"{(t_h - t_l) * 1e3:8.1f}ms")
+    finally:
+        server.shutdown()
+        server.server_close()
+        server.pool.close()
+
+
 def main() -> None:
     """Generate, load, query and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -215,20 +258,13 @@ def main() -> None:
         t_raw, _ = _timed(lambda: raw.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS))
         raw.flush()
         loads = {"project": t_proj, "raw pyoxigraph": t_raw}
-        ds = None
-        if not args.no_rdflib:
-            import rdflib
-
-            ds = rdflib.Dataset(default_union=True)
-            loads["rdflib"], _ = _timed(lambda: ds.parse(str(nq), format="nquads"))
-        print("load (s): " + "  ".join(f"{k} {v:.1f}" for k, v in loads.items()))
         if not len(project) == len(raw) == n:
             raise SystemExit(f"the stores hold {len(project)} and {len(raw)} quads, not {n}")
 
+        # pyoxigraph first: once rdflib's millions of Python objects exist, every garbage
+        # collection pass (triggered by the result objects) would be charged to the query.
         header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-        print(f"\nmedian seconds ({args.runs} runs; rdflib {args.rdflib_runs})")
-        print(f"{'query':24}{'rows':>8}{'project':>10}{'raw':>10}{'rdflib':>10}"
-              f"{'proj/raw':>10}{'rdflib/proj':>12}")
+        timings: dict[str, tuple[int, float, float]] = {}
         for name, q in QUERIES.items():
             full = header + q
 
@@ -243,15 +279,34 @@ def main() -> None:
             t_p, rows_p, t_r, rows_r = _paired(via_project, via_raw, args.runs)
             if rows_p != rows_r:
                 raise SystemExit(f"{name}: project {rows_p} rows, raw {rows_r}")
-            rd = ""
-            ratio = ""
-            if ds is not None:
-                t_l, rows_l = _median(lambda full=full: len(list(ds.query(full))),
+            timings[name] = (rows_p, t_p, t_r)
+        small = {k: v for k, v in QUERIES.items() if k != "two-hop join"}
+        small["ask"] = "ASK { ?s ?p ?o }"
+        endpoint_overhead(out, small, args.runs)
+
+        rdflib_times: dict[str, float] = {}
+        if not args.no_rdflib:
+            import rdflib
+
+            ds = rdflib.Dataset(default_union=True)
+            loads["rdflib"], _ = _timed(lambda: ds.parse(str(nq), format="nquads"))
+            for name, q in QUERIES.items():
+                t_l, rows_l = _median(lambda q=q: len(list(ds.query(header + q))),
                                       args.rdflib_runs)
-                if rows_l != rows_p:
-                    raise SystemExit(f"{name}: rdflib {rows_l} rows, project {rows_p}")
-                rd, ratio = f"{t_l:10.3f}", f"{t_l / t_p:11.0f}x"
-            print(f"{name:24}{rows_p:8d}{t_p:10.4f}{t_r:10.4f}{rd:>10}"
+                if rows_l != timings[name][0]:
+                    raise SystemExit(f"{name}: rdflib {rows_l} rows, project "
+                                     f"{timings[name][0]}")
+                rdflib_times[name] = t_l
+
+        print("\nload (s): " + "  ".join(f"{k} {v:.1f}" for k, v in loads.items()))
+        print(f"median seconds ({args.runs} runs; rdflib {args.rdflib_runs})")
+        print(f"{'query':24}{'rows':>8}{'project':>10}{'raw':>10}{'rdflib':>10}"
+              f"{'proj/raw':>10}{'rdflib/proj':>12}")
+        for name, (rows, t_p, t_r) in timings.items():
+            t_l = rdflib_times.get(name)
+            rd = f"{t_l:10.3f}" if t_l is not None else ""
+            ratio = f"{t_l / t_p:11.0f}x" if t_l is not None else ""
+            print(f"{name:24}{rows:8d}{t_p:10.4f}{t_r:10.4f}{rd:>10}"
                   f"{t_p / t_r:9.2f}x{ratio:>12}")
     finally:
         if args.keep is None:
