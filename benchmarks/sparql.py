@@ -13,11 +13,12 @@ graph is written as TriG (what a build stores) and as N-Quads, then loaded into
 * rdflib: an in-memory ``Dataset`` with the default graph as the union.
 
 It prints the load times and, for the queries (lookup by entity, two-hop join, group-by
-count per relation and per entity, attributed statements, timeline), the median time of
-several runs (project and raw alternately), the row count (the three must agree) and the
-ratios project/raw and rdflib/project.
+count per relation, per entity and over all triples, attributed statements, timeline), the
+median time of several runs (project and raw alternately), the row count (the three must
+agree) and the ratios project/raw and rdflib/project, and what answering over HTTP with
+``newsgraph serve`` adds per query.
 
-Usage: python benchmarks/sparql.py [--triples 1000000] [--runs 7] [--rdflib-runs 2]
+Usage: python benchmarks/sparql.py [--triples 1000000] [--runs 9] [--rdflib-runs 2]
                                    [--no-rdflib] [--keep DIR]
 """
 
@@ -71,6 +72,8 @@ SELECT ?label (COUNT(?st) AS ?n) WHERE {
   ?st rdf:subject ?e .
   ?e rdfs:label ?label .
 } GROUP BY ?label ORDER BY DESC(?n) ?label LIMIT 20""",
+    "group-by all triples": """
+SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n)""",
     "attributed statements": """
 SELECT ?st ?s ?rel ?o WHERE {
   ?who rdfs:label "Entity 3" .

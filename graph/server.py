@@ -28,6 +28,8 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+import pyoxigraph as ox
+
 from .errors import NewsgraphError, OutputError
 
 log = logging.getLogger("newsgraph.server")
@@ -95,8 +97,6 @@ def negotiate(accept: str | None, fmt: str | None) -> tuple[str, str]:
 # --------------------------------------------------------------------------- serializers
 
 def _json_term(term: Any) -> dict[str, Any]:
-    import pyoxigraph as ox
-
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -114,8 +114,6 @@ def _json_term(term: Any) -> dict[str, Any]:
 
 
 def _csv_cell(term: Any) -> str:
-    import pyoxigraph as ox
-
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode | ox.Literal):
@@ -130,8 +128,6 @@ def _csv_cell(term: Any) -> str:
 
 
 def _xml_term(term: Any) -> str:
-    import pyoxigraph as ox
-
     if isinstance(term, ox.NamedNode):
         return f"<uri>{xml_escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
@@ -191,8 +187,6 @@ def _text(status: int, message: str) -> _Reply:
 
 
 def _execute(store: Any, req: dict[str, Any]) -> _Reply:
-    import pyoxigraph as ox
-
     from .sparql import PREFIXES
 
     if req["op"] == "health":
@@ -251,8 +245,6 @@ def _results_format(fmt: str) -> Any:
 
 
 def _open(out: Path, writable: bool) -> Any:
-    import pyoxigraph as ox
-
     from .sparql import open_store
 
     if writable and (out / "store").is_dir():
