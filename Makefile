@@ -54,7 +54,7 @@ bench: install bench-sparql
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/carb.py
 
-# SPARQL over a generated 1M-triple graph: project vs raw pyoxigraph vs rdflib (~3 min)
+# SPARQL over a generated 1M-triple graph: project vs raw pyoxigraph vs rdflib (~5 min)
 bench-sparql: install
 	$(BIN)/python benchmarks/sparql.py
 
