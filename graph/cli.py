@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .errors import NewsgraphError
+from .errors import NewsgraphError, QueryError
 
 app = typer.Typer(
     name="newsgraph",
@@ -116,22 +116,45 @@ def build(
 
 @app.command()
 def query(
-    out: Annotated[Path, typer.Argument(help="A build's output directory.")],
-    sparql: Annotated[str, typer.Argument(help="SPARQL text, or @file.rq to read it from a "
+    out: Annotated[Path, typer.Argument(help="A build's output directory.")] = Path("out"),
+    sparql: Annotated[str, typer.Argument(help="A saved query name (see --list), SPARQL "
+                                          "text, or @file.rq to read it from a "
                                           "file. Prefixes ng:, rdfs:, skos:, prov:, "
-                                          "dcterms: are predeclared.")],
+                                          "dcterms: are predeclared.")] = "",
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or xml "
                                      "(SPARQL results formats); ttl or nt for "
                                      "CONSTRUCT/DESCRIBE.")] = "table",
+    param: Annotated[list[str] | None, typer.Option("--param", help="name=value binds "
+                                                    "?name to an entity: an IRI or a "
+                                                    "label.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List saved queries.")] = False,
 ) -> None:
     """Run a SPARQL query over a build (all named graphs as the default graph).
 
     Example: newsgraph query out/ 'SELECT ?s ?o WHERE { ?s ng:accuses ?o }' --format csv
     """
-    from .sparql import format_results, open_store, read_query, run_query
+    from .sparql import (
+        bind_param,
+        format_results,
+        open_store,
+        resolve_query,
+        run_query,
+        saved_queries,
+    )
 
+    if list_:
+        for name, desc in saved_queries().items():
+            typer.echo(f"{name}\t{desc}")
+        return
     try:
-        result = run_query(open_store(out), read_query(sparql))
+        store = open_store(out)
+        bindings = {}
+        for item in param or []:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise QueryError(f"--param {item!r}: expected name=value, e.g. entity=China")
+            bindings[name] = bind_param(store, value)
+        result = run_query(store, resolve_query(sparql), bindings=bindings)
         typer.echo(format_results(result, fmt=fmt), nl=fmt not in ("csv", "tsv", "json",
                                                                    "xml"))
     except NewsgraphError as exc:

@@ -126,3 +126,48 @@ def format_results(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
                              for c, w in zip(r, widths, strict=True)))
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
+
+
+#: Directory of the saved queries shipped with the project.
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+
+
+def saved_queries(directory: Path = QUERIES_DIR) -> dict[str, str]:
+    """Saved query names mapped to their one-line descriptions (first comment line)."""
+    found: dict[str, str] = {}
+    for path in sorted(directory.glob("*.rq")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        desc = lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
+        found[path.stem] = desc
+    return found
+
+
+def resolve_query(text: str, *, directory: Path = QUERIES_DIR) -> str:
+    """Query text from a saved query name, an ``@path`` or inline SPARQL."""
+    if not text.startswith("@") and (directory / f"{text}.rq").is_file():
+        return (directory / f"{text}.rq").read_text(encoding="utf-8")
+    return read_query(text)
+
+
+def bind_param(store: ox.Store, value: str) -> ox.NamedNode:
+    """An entity IRI from ``<iri>``, ``http(s)://...`` or a label / alias (any case).
+
+    Raises:
+        QueryError: When no entity has that label, naming close labels.
+    """
+    if value.startswith("<") and value.endswith(">"):
+        return ox.NamedNode(value[1:-1])
+    if value.startswith(("http://", "https://")):
+        return ox.NamedNode(value)
+    labels: dict[str, ox.NamedNode] = {}
+    q = ("SELECT ?e ?l WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } "
+         "?e a ?c . FILTER(!isBlank(?e)) }")
+    for row in run_query(store, q):
+        labels.setdefault(row[1].value.casefold(), row[0])
+    if value.casefold() in labels:
+        return labels[value.casefold()]
+    import difflib
+
+    close = difflib.get_close_matches(value.casefold(), list(labels), n=5)
+    raise QueryError(f"no entity labelled {value!r}; close labels: "
+                     f"{', '.join(close) or 'none'}; pass an IRI or a listed label")
