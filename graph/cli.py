@@ -78,6 +78,10 @@ def build(
                             ] = StdinFormat.txt,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or "
                                         "summary.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Drop articles of the previous "
+                                        "build that are no longer among INPUTS.")] = False,
+    full: Annotated[bool, typer.Option("--full", help="Re-parse every article, even "
+                                       "unchanged ones.")] = False,
 ) -> None:
     """Build the graph of INPUTS into --out.
 
@@ -100,7 +104,8 @@ def build(
     try:
         result = run_build(inputs, out=out, model=model, base=base, strict=strict,
                            max_bytes=max_bytes, max_nodes=max_nodes, progress=progress,
-                           stdin_format=stdin_format.value, on_error=_skipped)
+                           stdin_format=stdin_format.value, on_error=_skipped,
+                           full=full, prune=prune)
     except NewsgraphError as exc:
         _fail(exc)
         return

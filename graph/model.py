@@ -181,3 +181,4 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    changes: dict[str, int] = field(default_factory=dict)

@@ -81,6 +81,7 @@ def manifest(result: BuildResult, *, model: str | None, base: str) -> dict:
                    "errors": len(result.errors)},
         "timings_seconds": {k: round(v, 3) for k, v in result.timings.items()},
         "outputs": list(OUTPUT_FILES),
+        **({"changes": dict(result.changes)} if result.changes else {}),
     }
 
 

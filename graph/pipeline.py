@@ -20,6 +20,7 @@ from .errors import InputError
 from .extract import ArticleContext, extract_sentence, find_mentions
 from .model import Article, BuildResult, Edit, Entity
 from .nlp import load_model
+from .readback import save_article
 from .readers import read_bytes
 from .vocab import DEFAULT_BASE
 
@@ -134,6 +135,7 @@ def extract_articles(articles: Sequence[Article], *, model: str | None = None,
                 sentence_end=end))
             counter[0] += 1
             result.sentences += 1
+            result.timings[f"sentences:{article.id}"] = counter[0]
     for i, (article, _pieces) in enumerate(prepared):
         result.articles.append(article)
         if i in contexts:
@@ -153,11 +155,112 @@ def _merge(a: Entity | None, b: Entity) -> Entity:
     return replace(a, aliases=tuple(sorted(set(a.aliases) | set(b.aliases))))
 
 
+def _stamp(model: str | None) -> str:
+    """Tool, extractor and model versions: a cached extraction is valid only under them."""
+    import json
+
+    from . import __version__
+    from .nlp import model_version
+
+    return json.dumps([__version__, model_version(load_model(model))], sort_keys=True)
+
+
+def _used_by(result: BuildResult, article_id: str) -> set[str]:
+    keys = set(result.mentions.get(article_id, []))
+    for s in result.statements:
+        if s.article == article_id:
+            keys |= {s.subject, s.object} | ({s.attributed_to} if s.attributed_to else set())
+    return keys
+
+
+def fresh_sentences(result: BuildResult, article_id: str) -> int:
+    """Sentences of one article (recorded per article by ``extract_articles``)."""
+    return result.timings.get(f"sentences:{article_id}", 0)  # type: ignore[return-value]
+
+
+def _incremental(articles: list[Article], out: Path, *, model: str | None,
+                 progress: ProgressFn | None, full: bool, prune: bool,
+                 ) -> tuple[BuildResult, BuildResult]:
+    """Reuse the previous build's extraction of unchanged articles; parse the rest.
+
+    Returns:
+        ``(merged, fresh)``: the whole build and the part parsed in this run.
+    """
+    import json
+
+    from .readback import load_article
+
+    stamp = _stamp(model)
+    prev: dict = {}
+    try:
+        prev = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        prev = {}
+    prev_inputs = {i["path"]: i["sha256"] for i in prev.get("inputs", [])}
+    cached: dict[str, tuple] = {}
+    if not full:
+        for a in articles:
+            got = load_article(out, a.sha256, stamp=stamp)
+            if got is not None:
+                cached[a.id] = got
+    to_parse = [a for a in articles if a.id not in cached]
+    fresh = extract_articles(to_parse, model=model, progress=progress) if to_parse \
+        else BuildResult()
+    current = {a.sha256 for a in articles}
+    kept: list[tuple] = []
+    pruned = 0
+    for path, sha in prev_inputs.items():
+        if sha in current:
+            continue
+        if prune or any(a.source == path for a in articles):
+            pruned += 0 if any(a.source == path for a in articles) else 1
+            continue
+        got = load_article(out, sha, stamp=stamp)
+        if got is not None:
+            kept.append(got)
+    merged = BuildResult(sentences=fresh.sentences)
+    by_id = {a.id: a for a in fresh.articles}
+    entity_parts: list[Entity] = list(fresh.entities.values())
+    merged.mentions = dict(fresh.mentions)
+    merged.statements = list(fresh.statements)
+    for art in articles:
+        if art.id in cached:
+            c_art, ents, ments, stmts, sents = cached[art.id]
+            by_id[art.id] = c_art
+            entity_parts.extend(ents)
+            if ments:
+                merged.mentions[art.id] = ments
+            merged.statements.extend(stmts)
+            merged.sentences += sents
+    merged.articles = [by_id[a.id] for a in articles]
+    for c_art, ents, ments, stmts, sents in kept:
+        merged.articles.append(c_art)
+        entity_parts.extend(ents)
+        if ments:
+            merged.mentions[c_art.id] = ments
+        merged.statements.extend(stmts)
+        merged.sentences += sents
+    ents_all: dict[str, Entity] = {}
+    for e in entity_parts:
+        ents_all[e.key] = _merge(ents_all.get(e.key), e)
+    used = set().union(*(_used_by(merged, a.id) for a in merged.articles)) \
+        if merged.articles else set()
+    merged.entities = {k: v for k, v in sorted(ents_all.items()) if k in used}
+    prev_shas = set(prev_inputs.values())
+    merged.changes = {
+        "added": sum(1 for a in articles
+                     if a.sha256 not in prev_shas and a.source not in prev_inputs),
+        "replaced": sum(1 for a in articles
+                        if a.sha256 not in prev_shas and a.source in prev_inputs),
+        "unchanged": sum(1 for a in articles if a.sha256 in prev_shas), "pruned": pruned}
+    return merged, fresh
+
+
 def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = None,
           base: str = DEFAULT_BASE, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
           max_nodes: int | None = 500, progress: ProgressFn | None = None,
           stdin_format: str = "txt", on_error: Callable[[str], None] | None = None,
-          ) -> BuildResult:
+          full: bool = False, prune: bool = False) -> BuildResult:
     """Build the knowledge graph of ``inputs`` into ``out``.
 
     Args:
@@ -171,6 +274,8 @@ def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = 
         progress: Optional wrapper (e.g. ``tqdm``) over the stream of parsed segments.
         stdin_format: Format of ``-`` (standard input): txt, md, html or jsonl.
         on_error: Called with each bad input's one-line error as it is skipped.
+        full: Re-parse every article even when ``out`` holds a build of it.
+        prune: Drop articles of the previous build that are no longer among ``inputs``.
 
     Returns:
         The data model of the build with counts, errors, timings and output paths.
@@ -182,11 +287,19 @@ def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = 
                                    max_bytes=max_bytes, stdin_format=stdin_format,
                                    on_error=on_error)
     t_read = time.perf_counter()
-    result = extract_articles(articles, model=model, progress=progress)
+    result, fresh = _incremental(articles, Path(out), model=model, progress=progress,
+                                 full=full, prune=prune)
     result.errors = errors
     t_extract = time.perf_counter()
     result.timings = {"read": t_read - t0, "extract": t_extract - t_read}
     write_outputs(result, Path(out), base=base, model=model, max_nodes=max_nodes)
+    for art in fresh.articles:
+        used = _used_by(fresh, art.id)
+        save_article(Path(out), art, [result.entities[k] for k in sorted(used)
+                                      if k in result.entities],
+                     list(fresh.mentions.get(art.id, [])),
+                     [st for st in fresh.statements if st.article == art.id],
+                     fresh_sentences(fresh, art.id), stamp=_stamp(model))
     result.timings["write"] = time.perf_counter() - t_extract
     result.timings["total"] = time.perf_counter() - t0
     return result
