@@ -182,3 +182,5 @@ class BuildResult:
     outputs: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     changes: dict[str, int] = field(default_factory=dict)
+    #: Sentences parsed per article id (kept with an article's cached extraction).
+    sentences_by_article: dict[str, int] = field(default_factory=dict)

@@ -20,7 +20,7 @@ from .errors import InputError
 from .extract import ArticleContext, extract_sentence, find_mentions
 from .model import Article, BuildResult, Edit, Entity
 from .nlp import load_model
-from .readback import save_article
+from .readback import prune_cache, save_article
 from .readers import read_bytes
 from .vocab import DEFAULT_BASE
 
@@ -135,7 +135,7 @@ def extract_articles(articles: Sequence[Article], *, model: str | None = None,
                 sentence_end=end))
             counter[0] += 1
             result.sentences += 1
-            result.timings[f"sentences:{article.id}"] = counter[0]
+            result.sentences_by_article[article.id] = counter[0]
     for i, (article, _pieces) in enumerate(prepared):
         result.articles.append(article)
         if i in contexts:
@@ -171,11 +171,6 @@ def _used_by(result: BuildResult, article_id: str) -> set[str]:
         if s.article == article_id:
             keys |= {s.subject, s.object} | ({s.attributed_to} if s.attributed_to else set())
     return keys
-
-
-def fresh_sentences(result: BuildResult, article_id: str) -> int:
-    """Sentences of one article (recorded per article by ``extract_articles``)."""
-    return result.timings.get(f"sentences:{article_id}", 0)  # type: ignore[return-value]
 
 
 def _incremental(articles: list[Article], out: Path, *, model: str | None,
@@ -299,7 +294,8 @@ def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = 
                                       if k in result.entities],
                      list(fresh.mentions.get(art.id, [])),
                      [st for st in fresh.statements if st.article == art.id],
-                     fresh_sentences(fresh, art.id), stamp=_stamp(model))
+                     fresh.sentences_by_article.get(art.id, 0), stamp=_stamp(model))
+    prune_cache(Path(out), keep={a.sha256 for a in result.articles})
     result.timings["write"] = time.perf_counter() - t_extract
     result.timings["total"] = time.perf_counter() - t0
     return result

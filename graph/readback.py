@@ -44,3 +44,13 @@ def load_article(out: Path, sha256: str, *, stamp: str
                           "same_as": tuple(e["same_as"])}) for e in data["entities"]]
     statements = [Statement(**s) for s in data["statements"]]
     return article, entities, list(data["mentions"]), statements, int(data["sentences"])
+
+
+def prune_cache(out: Path, *, keep: set[str]) -> int:
+    """Delete cached extractions of articles no longer in the build; return how many."""
+    removed = 0
+    for path in sorted((out / CACHE_DIR).glob("*.json")):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

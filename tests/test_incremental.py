@@ -61,12 +61,14 @@ def test_add_edit_prune_and_no_reparse(tmp_path, counted) -> None:
                       encoding="utf-8")
     again = build([src], out=out)
     assert again.changes["replaced"] == 1 and again.changes["unchanged"] == 1
+    assert len(list((out / ".cache").glob("*.json"))) == 2  # the old version's entry is gone
     assert len(counted) == 3
     edited.unlink()
     kept = build([src], out=out)
     assert kept.changes["pruned"] == 0 and _articles(out) == 2
     pruned = build([src], out=out, prune=True)
     assert pruned.changes["pruned"] == 1 and _articles(out) == 1
+    assert len(list((out / ".cache").glob("*.json"))) == 1
     assert len(counted) == 3
 
 
