@@ -248,6 +248,43 @@ def openie(
         raise typer.Exit(2) from exc
 
 
+@app.command()
+def show(
+    out: Annotated[Path, typer.Argument(help="A build's output directory.")],
+    to: Annotated[Path, typer.Option("--to", help="The HTML page to write.")],
+    focus: Annotated[str | None, typer.Option("--focus", help="Centre on this entity "
+                                              "(label or IRI).")] = None,
+    hops: Annotated[int, typer.Option("--hops", min=0, help="Distance from --focus.")] = 1,
+    relation: Annotated[list[str] | None, typer.Option("--relation", help="Keep this "
+                                                       "relation (repeatable).")] = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", help="Keep statements "
+                                                    "touching this class (repeatable).")] = None,
+    article: Annotated[str | None, typer.Option("--article", help="Article id or source "
+                                                "file name.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Articles dated on or after "
+                                              "this ISO date.")] = None,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Keep the "
+                                           "best-connected nodes only.")] = 500,
+) -> None:
+    """Write an offline interactive page of a build or a filtered part of it.
+
+    Example: newsgraph show out/ --to china.html --focus China --hops 2
+    """
+    from .outputs import atomic_write
+    from .subgraph import Filters, render_view
+
+    filters = Filters(focus=focus, hops=hops, relations=tuple(relation or ()),
+                      types=tuple(type_ or ()), article=article, since=since)
+    try:
+        page, counts = render_view(out, filters, max_nodes=max_nodes)
+        atomic_write(to, page)
+    except NewsgraphError as exc:
+        _fail(exc)
+    cut = f", {counts['cut']} less-connected nodes cut by --max-nodes" if counts["cut"] \
+        else ""
+    typer.echo(f"{to}: {counts['nodes']} nodes, {counts['edges']} edges{cut}")
+
+
 @app.command("export")
 def export_cmd(
     out: Annotated[Path | None, typer.Argument(help="A build's output directory.")] = None,
