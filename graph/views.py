@@ -84,7 +84,7 @@ def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
         if e.aliases:
             tip += "\nalso: " + _esc(", ".join(e.aliases))
         net.add_node(key, label=_esc(e.label), title=tip, color=colour, shape=shape,
-                     size=10 + 4 * min(degree[key], 10), group=e.cls)
+                     size=10 + 4 * min(degree[key], 10))
     evidence: dict[tuple[str, str, str, bool, str], list[Statement]] = defaultdict(list)
     for s in stmts:
         evidence[(s.subject, s.relation, s.object, s.negated, s.modality)].append(s)
