@@ -35,7 +35,7 @@ _REMOTE = re.compile(r"<(script|link)\b[^>]*\b(src|href)=\"[^\"]*\"[^>]*>(\s*</s
 
 
 def _esc(text: str) -> str:
-    return text
+    return html.escape(text, quote=True)
 
 
 def select_nodes(statements: list[Statement], max_nodes: int | None) -> tuple[set[str], int]:
