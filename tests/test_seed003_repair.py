@@ -50,7 +50,7 @@ def test_statement_offsets_point_into_the_original_spun_text(both):
     text = spun.articles[0].text
     for s in spun.statements:
         span = text[s.char_start:s.char_end]
-        assert s.sentence and s.sentence in span
+        assert span and span in s.sentence and s.sentence in text
     joined = " ".join(text[s.char_start:s.char_end] for s in spun.statements)
     assert any(w in joined for w in ("pinch", "nan", "successful", "betwixt", "aft"))
 
