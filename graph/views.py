@@ -33,6 +33,25 @@ CLASS_STYLE: dict[str, tuple[str, str]] = {
 _REMOTE = re.compile(r"<(script|link)\b[^>]*\b(src|href)=\"[^\"]*\"[^>]*>(\s*</script>)?",
                      re.IGNORECASE)
 
+# Labels and tooltips travel HTML-escaped; in the page they are decoded in an inert
+# DOMParser document (no script runs, no image loads) and tooltips become elements
+# filled with textContent, so vis-network never parses article text as HTML.
+_TEXT_JS = """
+function ngText(s) {
+  return new DOMParser().parseFromString(String(s), "text/html").documentElement.textContent;
+}
+function ngTip(s) {
+  var d = document.createElement("div");
+  d.style.whiteSpace = "pre-wrap"; d.style.maxWidth = "520px";
+  d.textContent = ngText(s);
+  return d;
+}
+nodes.update(nodes.get().map(function (n) {
+  return {id: n.id, label: ngText(n.label), title: ngTip(n.title)}; }));
+edges.update(edges.get().map(function (e) {
+  return {id: e.id, label: ngText(e.label), title: ngTip(e.title)}; }));
+"""
+
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
@@ -111,6 +130,8 @@ def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
     page = page.replace('<div id="mynetwork"',
                         f'<div id="mynetwork" data-nodes="{len(degree)}" '
                         f'data-edges="{len(evidence)}" data-cut="{cut}"', 1)
+    page = page.replace("data = {nodes: nodes, edges: edges};", _TEXT_JS +
+                        "data = {nodes: nodes, edges: edges};", 1)
     page = page.replace("network = new vis.Network(container, data, options);",
                         "network = new vis.Network(container, data, options);\n"
                         "network.once('stabilizationIterationsDone', function () {"

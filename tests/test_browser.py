@@ -61,8 +61,12 @@ class Page:
             self.requests.append(url)
             route.abort()
 
-    def hover_everything(self) -> None:
-        """Move the mouse over every node and every edge's midpoint (opens tooltips)."""
+    def hover_everything(self, *, dwell_ms: int = 15) -> list[str]:
+        """Move the mouse over every node and every edge's midpoint; return the tooltips.
+
+        vis-network opens a tooltip after a hover delay, so ``dwell_ms`` must exceed it
+        (about 300 ms) for the tooltips to be rendered and collected.
+        """
         points = self.page.evaluate("""() => {
             const pos = network.getPositions();
             const dom = p => network.canvasToDOM(p);
@@ -74,9 +78,13 @@ class Page:
             return out;
         }""")
         box = self.page.locator("#mynetwork").bounding_box()
+        shown = []
         for pt in points:
             self.page.mouse.move(box["x"] + pt["x"], box["y"] + pt["y"])
-            self.page.wait_for_timeout(15)
+            self.page.wait_for_timeout(dwell_ms)
+            shown.append(self.page.evaluate(
+                "(document.querySelector('.vis-tooltip') || {}).innerText || ''"))
+        return shown
 
     def close(self) -> None:
         self.context.close()
@@ -116,7 +124,10 @@ def test_markup_in_article_text_never_executes(browser, tmp_path):
     assert carried, "the payload must reach a statement for this test to mean anything"
     page = Page(browser, tmp_path / "out" / "graph.html")
     try:
-        page.hover_everything()
+        tips = page.hover_everything(dwell_ms=600)
+        # The tooltips were really rendered, and show the markup as plain text.
+        assert any("<script>window.__pwned=1</script>" in t for t in tips)
+        assert any('<img src=x onerror="window.__pwned=2">' in t for t in tips)
         page.page.wait_for_timeout(200)
         assert page.page.evaluate("typeof window.__pwned") == "undefined"
         assert page.page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
