@@ -89,11 +89,14 @@ def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
 
     stmts = sorted(statements, key=lambda s: (s.subject, s.relation, s.object, s.char_start))
     keep, cut = select_nodes(stmts, max_nodes)
-    stmts = [s for s in stmts if s.subject in keep and s.object in keep]
+    # Size by degree in the whole selection; every kept node is drawn, even when all
+    # its edges lead to nodes that --max-nodes cut.
     degree: Counter[str] = Counter()
     for s in stmts:
         degree[s.subject] += 1
         degree[s.object] += 1
+    degree = Counter({k: degree[k] for k in keep})
+    stmts = [s for s in stmts if s.subject in keep and s.object in keep]
     net = Network(height="92vh", width="100%", directed=True, cdn_resources="in_line",
                   notebook=False)
     for key in sorted(degree):
