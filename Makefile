@@ -53,6 +53,7 @@ test: install sysdeps lint
 bench: install bench-sparql
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/carb.py
+	$(BIN)/python benchmarks/spin_eval.py
 
 # SPARQL over a generated 1M-triple graph: project vs raw pyoxigraph vs rdflib (~5 min)
 bench-sparql: install

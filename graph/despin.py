@@ -58,6 +58,8 @@ SPUN_MIN_EDITS = 3
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 
+_STOP = re.compile(r"[.!?]")
+
 Predicate = Callable[[str | None], bool]
 
 
@@ -126,6 +128,11 @@ def _match_case(template: str, word: str) -> str:
     return word[:1].upper() + word[1:] if template[:1].isupper() else word
 
 
+def _joined(text: str, end: int, start: int) -> bool:
+    """Whether two neighbouring words are in the same sentence (no . ! ? between)."""
+    return not _STOP.search(text, end, start)
+
+
 def find_edits(text: str) -> list[Edit]:
     """Return the spinner substitutions whose context holds, left to right.
 
@@ -145,8 +152,10 @@ def find_edits(text: str) -> list[Edit]:
             n = len(rule.spun)
             if tuple(lower[i : i + n]) != rule.spun:
                 continue
-            prev = words[i - 1][2] if i > 0 else None
-            nxt = words[i + n][2] if i + n < len(words) else None
+            prev = (words[i - 1][2] if i > 0 and _joined(text, words[i - 1][1], words[i][0])
+                    else None)
+            nxt = (words[i + n][2] if i + n < len(words)
+                   and _joined(text, words[i + n - 1][1], words[i + n][0]) else None)
             if rule.applies(prev, nxt):
                 start, end = words[i][0], words[i + n - 1][1]
                 edits.append(
@@ -221,3 +230,123 @@ def repair(text: str, *, force: bool = False) -> tuple[str, list[Edit]]:
     if not force and not is_spun(text, edits):
         return text, []
     return apply_edits(text, edits), edits
+
+
+def spin(text: str, *, p: float, seed: int = 0) -> tuple[str, int]:
+    """Spin clean text with the inverse lexicon, the way a word-spinner would.
+
+    Each occurrence of a lexicon ``original`` phrase is replaced by its spun form with
+    probability ``p`` wherever the rule's context holds (previous word as already spun,
+    next word as in the clean text), so every substitution is one the lexicon claims to
+    undo. Used to measure repair; deterministic for a given ``seed``.
+
+    Args:
+        text: Clean text.
+        p: Probability of substituting each invertible occurrence, in ``[0, 1]``.
+        seed: Seed of the random generator.
+
+    Returns:
+        ``(spun_text, substitutions_made)``.
+    """
+    import random
+
+    rng = random.Random(seed)
+    inverse: dict[str, list[Rule]] = {}
+    for rules in lexicon().values():
+        for rule in rules:
+            inverse.setdefault(rule.original.lower().split()[0], []).append(rule)
+    for rules in inverse.values():
+        rules.sort(key=lambda r: (-len(r.original.split()), r.spun))
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    lower = [w.lower() for _, _, w in words]
+    out: list[str] = []
+    last, made, i, prev = 0, 0, 0, None
+    while i < len(words):
+        step, spun_last = 1, words[i][2]
+        for rule in inverse.get(lower[i], ()):
+            orig = tuple(rule.original.lower().split())
+            n = len(orig)
+            if tuple(lower[i : i + n]) != orig:
+                continue
+            nxt = (words[i + n][2] if i + n < len(words)
+                   and _joined(text, words[i + n - 1][1], words[i + n][0]) else None)
+            if rule.applies(prev, nxt) and rng.random() < p:
+                start, end = words[i][0], words[i + n - 1][1]
+                out.append(text[last:start])
+                out.append(_match_case(words[i][2], " ".join(rule.spun)))
+                last, made, step, spun_last = end, made + 1, n, rule.spun[-1]
+            break
+        prev = spun_last if i + step >= len(words) or _joined(
+            text, words[i + step - 1][1], words[i + step][0]) else None
+        i += step
+    out.append(text[last:])
+    return "".join(out), made
+
+
+@dataclass(frozen=True, slots=True)
+class SpinEval:
+    """Figures of a spin-and-repair evaluation (see ``evaluate_repair``)."""
+
+    substitutions: int
+    residual: int
+    clean_words: int
+    false_edits: int
+    clean_scores: tuple[float, ...]
+    spun_scores: tuple[float, ...]
+    clean_flagged: int
+    spun_flagged: int
+
+    @property
+    def reverted(self) -> float:
+        """Share of substitutions undone by repair."""
+        if not self.substitutions:
+            return 1.0
+        return max(0, self.substitutions - self.residual) / self.substitutions
+
+    @property
+    def false_edit_rate(self) -> float:
+        """Candidate edits on clean text as a share of its words (before the spun gate)."""
+        return self.false_edits / self.clean_words if self.clean_words else 0.0
+
+
+def _word_diffs(a: str, b: str) -> int:
+    """Number of words that differ between two texts (word-level alignment)."""
+    from difflib import SequenceMatcher
+
+    wa = [w.lower() for w in _WORD.findall(a)]
+    wb = [w.lower() for w in _WORD.findall(b)]
+    ops = SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
+
+
+def evaluate_repair(clean_articles: list[str], *, p: float, seed: int = 0,
+                    extra_clean: list[str] | tuple[str, ...] = ()) -> SpinEval:
+    """Spin clean articles, repair them, and measure reverts, false edits and detection.
+
+    Args:
+        clean_articles: Clean texts, one per article; each is spun and repaired.
+        p: Substitution probability of the spinner.
+        seed: Seed of the spinner.
+        extra_clean: More clean texts measured for false edits and clean scores only.
+
+    Returns:
+        The figures.
+    """
+    subs = residual = words = false = clean_flagged = spun_flagged = 0
+    clean_scores: list[float] = []
+    spun_scores: list[float] = []
+    for k, clean in enumerate(clean_articles):
+        spun, made = spin(clean, p=p, seed=seed * 100_003 + k)
+        repaired, edits = repair(spun)
+        subs += made
+        residual += _word_diffs(repaired, clean) if made else 0
+        spun_scores.append(spin_score(spun, edits or find_edits(spun)))
+        spun_flagged += bool(edits)
+    for clean in [*clean_articles, *extra_clean]:
+        found = find_edits(clean)
+        words += len(_WORD.findall(clean))
+        false += len(found)
+        clean_scores.append(spin_score(clean, found))
+        clean_flagged += is_spun(clean, found)
+    return SpinEval(subs, residual, words, false, tuple(clean_scores), tuple(spun_scores),
+                    clean_flagged, spun_flagged)
