@@ -110,7 +110,11 @@ def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
     evidence: dict[tuple[str, str, str, bool, str], list[Statement]] = defaultdict(list)
     for s in stmts:
         evidence[(s.subject, s.relation, s.object, s.negated, s.modality)].append(s)
+    # Parallel edges of a pair (either direction) fan out on arcs of growing curvature.
+    fan: Counter[tuple[str, str]] = Counter()
     for (subj, rel, obj, negated, modality), group in sorted(evidence.items()):
+        nth = fan[(min(subj, obj), max(subj, obj))]
+        fan[(min(subj, obj), max(subj, obj))] += 1
         lines = []
         for s in group:
             a = articles.get(s.article)
@@ -123,7 +127,9 @@ def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
                                                      "possible" else "")
         net.add_edge(subj, obj, label=_esc(label), title=_esc("\n\n".join(lines)),
                      dashes=modality != "fact", color="#d62728" if negated else "#555555",
-                     arrows="to", font={"size": 10, "align": "middle"})
+                     arrows="to", font={"size": 10, "align": "middle"},
+                     smooth={"enabled": nth > 0, "type": "curvedCW",
+                             "roundness": round(0.18 * nth, 2)})
     net.set_options('{"physics": {"stabilization": {"enabled": true, "iterations": 300},'
                     ' "barnesHut": {"springLength": 160}}, "edges": {"smooth": false},'
                     ' "interaction": {"hover": true, "navigationButtons": false}}')

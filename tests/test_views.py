@@ -66,6 +66,8 @@ def test_parallel_edges_stay_separate_and_styled():
     edges = re.search(r"edges = new vis.DataSet\((.*?)\);\n", page).group(1)
     assert edges.count('"from": "a"') == 3
     assert '"label": "NOT sanctions"' in edges and '"dashes": true' in edges
+    # Drawn apart: straight, then arcs of growing curvature.
+    assert sorted(re.findall(r'"roundness": ([0-9.]+)', edges)) == ["0.0", "0.18", "0.36"]
     assert "physics: false" in page
 
 
