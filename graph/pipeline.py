@@ -165,15 +165,19 @@ def _stamp(model: str | None) -> str:
     return json.dumps([__version__, model_version(load_model(model))], sort_keys=True)
 
 
-def _used_by(result: BuildResult, article_id: str) -> set[str]:
-    keys = set(result.mentions.get(article_id, []))
+def _keys_by_article(result: BuildResult) -> dict[str, set[str]]:
+    """Entity keys each article mentions or uses in a statement, in one pass."""
+    keys: dict[str, set[str]] = {a.id: set(result.mentions.get(a.id, []))
+                                 for a in result.articles}
     for s in result.statements:
-        if s.article == article_id:
-            keys |= {s.subject, s.object} | ({s.attributed_to} if s.attributed_to else set())
+        used = keys.setdefault(s.article, set())
+        used.update((s.subject, s.object))
+        if s.attributed_to:
+            used.add(s.attributed_to)
     return keys
 
 
-def _incremental(articles: list[Article], out: Path, *, model: str | None,
+def _incremental(articles: list[Article], out: Path, *, model: str | None, stamp: str,
                  progress: ProgressFn | None, full: bool, prune: bool,
                  ) -> tuple[BuildResult, BuildResult]:
     """Reuse the previous build's extraction of unchanged articles; parse the rest.
@@ -185,8 +189,6 @@ def _incremental(articles: list[Article], out: Path, *, model: str | None,
 
     from .readback import load_article
 
-    stamp = _stamp(model)
-    prev: dict = {}
     try:
         prev = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -202,44 +204,36 @@ def _incremental(articles: list[Article], out: Path, *, model: str | None,
     fresh = extract_articles(to_parse, model=model, progress=progress) if to_parse \
         else BuildResult()
     current = {a.sha256 for a in articles}
+    sources = {a.source for a in articles}
     kept: list[tuple] = []
     pruned = 0
     for path, sha in prev_inputs.items():
-        if sha in current:
+        if sha in current or path in sources:  # unchanged, or replaced by a new version
             continue
-        if prune or any(a.source == path for a in articles):
-            pruned += 0 if any(a.source == path for a in articles) else 1
+        if prune:
+            pruned += 1
             continue
         got = load_article(out, sha, stamp=stamp)
         if got is not None:
             kept.append(got)
     merged = BuildResult(sentences=fresh.sentences)
-    by_id = {a.id: a for a in fresh.articles}
-    entity_parts: list[Entity] = list(fresh.entities.values())
     merged.mentions = dict(fresh.mentions)
     merged.statements = list(fresh.statements)
-    for art in articles:
-        if art.id in cached:
-            c_art, ents, ments, stmts, sents = cached[art.id]
-            by_id[art.id] = c_art
-            entity_parts.extend(ents)
-            if ments:
-                merged.mentions[art.id] = ments
-            merged.statements.extend(stmts)
-            merged.sentences += sents
-    merged.articles = [by_id[a.id] for a in articles]
-    for c_art, ents, ments, stmts, sents in kept:
-        merged.articles.append(c_art)
+    by_id = {a.id: a for a in fresh.articles}
+    entity_parts: list[Entity] = list(fresh.entities.values())
+    reused = [cached[a.id] for a in articles if a.id in cached] + kept
+    for c_art, ents, ments, stmts, sents in reused:
+        by_id[c_art.id] = c_art
         entity_parts.extend(ents)
         if ments:
             merged.mentions[c_art.id] = ments
         merged.statements.extend(stmts)
         merged.sentences += sents
+    merged.articles = [by_id[a.id] for a in articles] + [entry[0] for entry in kept]
     ents_all: dict[str, Entity] = {}
     for e in entity_parts:
         ents_all[e.key] = _merge(ents_all.get(e.key), e)
-    used = set().union(*(_used_by(merged, a.id) for a in merged.articles)) \
-        if merged.articles else set()
+    used = set().union(*_keys_by_article(merged).values())
     merged.entities = {k: v for k, v in sorted(ents_all.items()) if k in used}
     prev_shas = set(prev_inputs.values())
     merged.changes = {
@@ -282,19 +276,22 @@ def build(inputs: Sequence[Path | str], *, out: Path | str, model: str | None = 
                                    max_bytes=max_bytes, stdin_format=stdin_format,
                                    on_error=on_error)
     t_read = time.perf_counter()
-    result, fresh = _incremental(articles, Path(out), model=model, progress=progress,
-                                 full=full, prune=prune)
+    stamp = _stamp(model)
+    result, fresh = _incremental(articles, Path(out), model=model, stamp=stamp,
+                                 progress=progress, full=full, prune=prune)
     result.errors = errors
     t_extract = time.perf_counter()
     result.timings = {"read": t_read - t0, "extract": t_extract - t_read}
     write_outputs(result, Path(out), base=base, model=model, max_nodes=max_nodes)
+    used_by = _keys_by_article(fresh)
+    statements_by: dict[str, list] = {}
+    for st in fresh.statements:
+        statements_by.setdefault(st.article, []).append(st)
     for art in fresh.articles:
-        used = _used_by(fresh, art.id)
-        save_article(Path(out), art, [result.entities[k] for k in sorted(used)
+        save_article(Path(out), art, [result.entities[k] for k in sorted(used_by[art.id])
                                       if k in result.entities],
-                     list(fresh.mentions.get(art.id, [])),
-                     [st for st in fresh.statements if st.article == art.id],
-                     fresh.sentences_by_article.get(art.id, 0), stamp=_stamp(model))
+                     list(fresh.mentions.get(art.id, [])), statements_by.get(art.id, []),
+                     fresh.sentences_by_article.get(art.id, 0), stamp=stamp)
     prune_cache(Path(out), keep={a.sha256 for a in result.articles})
     result.timings["write"] = time.perf_counter() - t_extract
     result.timings["total"] = time.perf_counter() - t0
