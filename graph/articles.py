@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import Article, Segment
-from .readers import SUFFIXES, format_of, read_bytes
+from .readers import SUFFIXES, check_size, format_of, read_bytes
 from .resources import load_lines
 
 #: Extensions read when a directory is given.
@@ -193,10 +193,7 @@ def read_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         InputError: For a problem with the whole file.
     """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte "
-                             "limit (raise it with --max-bytes)")
+        check_size(path.stat().st_size, str(path), max_bytes=max_bytes)
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc}); check the path "

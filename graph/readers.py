@@ -80,6 +80,17 @@ def check_binary(raw: bytes, source: str) -> None:
                          "convert it to .txt, .md, .html or .jsonl first")
 
 
+def check_size(size: int, source: str, *, max_bytes: int) -> None:
+    """Refuse an input larger than ``max_bytes``.
+
+    Raises:
+        InputError: Naming ``source``, its size and the limit.
+    """
+    if size > max_bytes:
+        raise InputError(f"{source}: {size:,} bytes is over the {max_bytes:,}-byte "
+                         "limit (raise it with --max-bytes)")
+
+
 def declared_encoding(raw: bytes, *, markup: bool) -> str | None:
     """The encoding the bytes declare: a BOM, or for markup a meta charset / XML declaration.
 
@@ -287,9 +298,7 @@ def read_bytes(raw: bytes, source: str, *, fmt: str, max_bytes: int) -> ReadResu
     if fmt not in READERS:
         raise InputError(f"{source}: unknown input format {fmt!r}; use one of "
                          f"{', '.join(READERS)}")
-    if len(raw) > max_bytes:
-        raise InputError(f"{source}: {len(raw):,} bytes is over the {max_bytes:,}-byte "
-                         "limit (raise it with --max-bytes)")
+    check_size(len(raw), source, max_bytes=max_bytes)
     if not raw.strip():
         raise InputError(f"{source}: empty file (nothing but whitespace); "
                          "remove it or add the article text")
