@@ -49,7 +49,9 @@ def _jsonl() -> str:
     return "".join(json.dumps(r) + "\n" for r in JSONL_RECORDS)
 
 
-def _one(path: Path) -> Article:
+def _one(path: Path, text: str) -> Article:
+    """Write ``text`` to ``path`` and read it back as exactly one article."""
+    path.write_text(text, encoding="utf-8")
     items = read_path(path)
     assert len(items) == 1 and isinstance(items[0], Article), items
     return items[0]
@@ -57,8 +59,7 @@ def _one(path: Path) -> Article:
 
 def test_txt_reads_headline_date_line_and_body(tmp_path):
     path = tmp_path / "a.txt"
-    path.write_text(TXT, encoding="utf-8")
-    art = _one(path)
+    art = _one(path, TXT)
     assert art.title == "China and Japan trade accusations"
     assert art.date == "2024-02-01"
     assert art.source == str(path)
@@ -69,8 +70,7 @@ def test_txt_reads_headline_date_line_and_body(tmp_path):
 
 def test_md_front_matter_fills_fields_and_its_date_wins(tmp_path):
     path = tmp_path / "b.md"
-    path.write_text(MD, encoding="utf-8")
-    art = _one(path)
+    art = _one(path, MD)
     assert art.title == "Russia and China sign an energy pact"
     assert art.date == "2024-03-05"  # not the 2023 date line of the body
     assert art.url == "https://example.org/energy"
@@ -84,15 +84,13 @@ def test_md_front_matter_fills_fields_and_its_date_wins(tmp_path):
 
 def test_md_without_front_matter_is_read_as_text(tmp_path):
     path = tmp_path / "c.md"
-    path.write_text(TXT, encoding="utf-8")
-    art = _one(path)
+    art = _one(path, TXT)
     assert art.title == "China and Japan trade accusations" and art.date == "2024-02-01"
 
 
 def test_html_main_text_and_metadata_through_trafilatura(tmp_path):
     path = tmp_path / "d.html"
-    path.write_text(HTML, encoding="utf-8")
-    art = _one(path)
+    art = _one(path, HTML)
     assert art.title == "Vietnam protests to China"
     assert art.date == "2024-04-09"
     assert art.url == "https://example.org/vietnam"
