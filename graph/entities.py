@@ -7,12 +7,15 @@ canonicalization maps it to one ``Entity`` with a single label, so that "US", "U
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .errors import QueryError
 from .model import Entity
 from .resources import load_lines, load_table
 
@@ -256,3 +259,42 @@ def resolve_span(span: Span, ner_label: str | None) -> tuple[Entity, str] | None
     if surface.startswith(SHIP_PREFIXES):
         cls = "Vessel"
     return Entity(key=slugify(label), label=label, cls=cls), "ner"
+
+
+def find_entity(name: str, names: Mapping[str, Sequence[str]], *, option: str) -> str:
+    """Resolve a user's entity name (``--focus``, ``--param``) to an entity id.
+
+    A name matches an entity's label, key or IRI first and its aliases second,
+    case-insensitively; ``<iri>`` may be written in angle brackets. Among several
+    entities that match equally, the smallest id wins, so the answer never depends on the
+    order the candidates were read in.
+
+    Args:
+        name: What the user typed.
+        names: Entity id (key or IRI) mapped to its names: the label, then the key or
+            IRI, then any aliases.
+        option: The option being resolved, to name it in the message.
+
+    Returns:
+        The id of the matching entity.
+
+    Raises:
+        QueryError: No entity has that name; the message lists close labels.
+    """
+    wanted = name.strip()
+    if wanted.startswith("<") and wanted.endswith(">"):
+        wanted = wanted[1:-1]
+    wanted = wanted.casefold()
+    for primary in (True, False):
+        hits = sorted(ident for ident, known in names.items()
+                      if any(n.casefold() == wanted for n in
+                             (known[:2] if primary else known[2:])))
+        if hits:
+            return hits[0]
+    labels = {known[0].casefold(): known[0] for known in names.values() if known}
+    close = [labels[c] for c in difflib.get_close_matches(wanted, list(labels), n=5,
+                                                           cutoff=0.5)]
+    hint = f"close labels: {', '.join(close)}" if close else "no label is close"
+    raise QueryError(f"{option} {name!r}: no entity labelled so in the build; {hint}; "
+                     "pass an IRI or a label listed by `newsgraph query DIR "
+                     "'SELECT ?l WHERE { ?e rdfs:label ?l }'`")

@@ -14,12 +14,11 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
@@ -29,7 +28,7 @@ import pyoxigraph as ox
 
 from .errors import OutputError
 from .model import Article, BuildResult, Entity, Statement
-from .outputs import atomic_write, statements_csv
+from .outputs import atomic_write, csv_text, statements_csv
 from .rdf import statement_id
 from .sparql import PREFIXES, open_store, run_query
 from .vocab import NG
@@ -153,6 +152,7 @@ _ARTICLES = """SELECT ?a ?title ?sha ?src ?date WHERE {
 _ENTITIES = """SELECT ?e ?label (MIN(STR(?t)) AS ?type) WHERE {
   ?e skos:prefLabel ?label ; a ?t . FILTER(STRSTARTS(STR(?t), STR(ng:))) }
   GROUP BY ?e ?label"""
+_ALIASES = "SELECT ?e ?alias WHERE { ?e skos:prefLabel ?l ; skos:altLabel ?alias }"
 _STATEMENTS = """SELECT * WHERE {
   ?st a ng:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       ng:relationLabel ?rel ; ng:negated ?neg ; ng:modality ?mod ; ng:confidence ?conf ;
@@ -204,6 +204,13 @@ class Source:
             key = _local(row["e"].value)
             result.entities[key] = Entity(key=key, label=row["label"].value,
                                           cls=row["type"].value[len(str(NG)):])
+        aliases: dict[str, list[str]] = {}
+        for row in run_query(self.store, _ALIASES):
+            aliases.setdefault(_local(row["e"].value), []).append(row["alias"].value)
+        for key, found in aliases.items():
+            if key in result.entities:
+                result.entities[key] = replace(result.entities[key],
+                                               aliases=tuple(sorted(found)))
         ng = str(NG)
         for row in run_query(self.store, _STATEMENTS):
             pred = row["p"].value
@@ -331,14 +338,6 @@ def _write_gexf(source: Source, path: Path) -> None:
                               buf.getvalue(), count=1))
 
 
-def _csv_text(header: tuple[str, ...], rows: list[list[object]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
 def _neo4j_cell(value: str | bool | int | float) -> str | int | float:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -380,8 +379,8 @@ def _write_neo4j(source: Source, path: Path) -> None:
              *(_neo4j_cell(props[name]) for name, _kind in REL_PROPERTIES)]
             for s, props in source.relationships()]
     path.mkdir(parents=True, exist_ok=True)
-    atomic_write(path / "nodes.csv", _csv_text(NEO4J_NODE_HEADER, nodes))
-    atomic_write(path / "relationships.csv", _csv_text(NEO4J_REL_HEADER, rels))
+    atomic_write(path / "nodes.csv", csv_text(NEO4J_NODE_HEADER, nodes))
+    atomic_write(path / "relationships.csv", csv_text(NEO4J_REL_HEADER, rels))
     atomic_write(path / "README.md", NEO4J_README)
     atomic_write(path / "kuzu.cypher", KUZU_SCRIPT)
 

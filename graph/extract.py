@@ -22,7 +22,7 @@ from .relations import lexicon, nominals, property_for, relation_label
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR_VERSION = "newsgraph-rules-0.1"
+EXTRACTOR_VERSION = "newsgraph-rules-0.2"
 
 # Dependency labels (ClearNLP style, as produced by spaCy's English models).
 NSUBJ = "nsubj"          # nominal subject: "China" in "China accuses ..."
@@ -153,12 +153,25 @@ def find_mentions(doc: Doc) -> list[tuple[Span, Entity, str]]:
 # ---------------------------------------------------------------------------- resolution
 
 
-def _register(ctx: ArticleContext, entity: Entity, surface: str) -> Entity:
+def _register(ctx: ArticleContext, entity: Entity, surface: Token | str) -> Entity:
+    """Record ``entity`` in the article, adding the surface form that named it as an alias.
+
+    Only a proper name becomes an alias: a pronoun ("it") or a common noun ("islands",
+    "budget") that coreference or a concept's head resolved to the entity is a way of
+    pointing at it, not a name for it, and would make ``--focus it`` meaningful; nor is
+    the last word of a longer name.
+    """
     known = ctx.entities.get(entity.key)
-    surface = clean_surface(surface)
+    if isinstance(surface, str):
+        name = clean_surface(surface)
+    else:
+        # the head of a longer name ("Islands" of "Paracel Islands") is not a name alone
+        whole = surface.pos_ == "PROPN" and not any(
+            t.dep_ == COMPOUND for t in surface.lefts)
+        name = clean_surface(surface.text) if whole else ""
     aliases = set(entity.aliases) | (set(known.aliases) if known else set())
-    if surface and surface != entity.label:
-        aliases.add(surface)
+    if name and name != entity.label:
+        aliases.add(name)
     base = known or entity
     merged = Entity(key=base.key, label=base.label, cls=base.cls,
                     aliases=tuple(sorted(aliases)), same_as=base.same_as,
@@ -621,8 +634,8 @@ def extract_sentence(sent: Span, ctx: ArticleContext, *, sentence_index: int,
     sentence_text = ctx.text[sentence_start:sentence_end]
     out: dict[tuple[str, str, str], Statement] = {}
     for c in candidates:
-        subject = _register(ctx, c.subject.entity, c.subject.token.text)
-        obj = _register(ctx, c.obj.entity, c.obj.token.text)
+        subject = _register(ctx, c.subject.entity, c.subject.token)
+        obj = _register(ctx, c.obj.entity, c.obj.token)
         toks = [c.subject.token, c.anchor, c.obj.token]
         lo = min(t.idx for t in toks)
         hi = max(t.idx + len(t.text) for t in toks)

@@ -13,6 +13,7 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -44,23 +45,27 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
-def statements_csv(result: BuildResult) -> str:
-    """The statements as CSV (labels, not IRIs), in a stable order."""
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A header and rows as CSV text (``\\n`` line ends, quoted where needed)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def statements_csv(result: BuildResult) -> str:
+    """The statements as CSV (labels, not IRIs), in a stable order."""
     ents = result.entities
     dates = {a.id: a.date or "" for a in result.articles}
-    rows = sorted(result.statements, key=lambda s: (s.article, s.char_start, s.char_end,
-                                                    s.subject, s.relation, s.object))
-    for s in rows:
-        writer.writerow([
-            statement_id(s), ents[s.subject].label, ents[s.subject].cls, s.relation,
-            ents[s.object].label, ents[s.object].cls, "true" if s.negated else "false",
-            s.modality, ents[s.attributed_to].label if s.attributed_to else "", s.article,
-            dates.get(s.article, ""), s.sentence, s.char_start, s.char_end,
-            f"{s.confidence:.3f}"])
-    return buf.getvalue()
+    ordered = sorted(result.statements, key=lambda s: (s.article, s.char_start, s.char_end,
+                                                       s.subject, s.relation, s.object))
+    return csv_text(CSV_HEADER, ([
+        statement_id(s), ents[s.subject].label, ents[s.subject].cls, s.relation,
+        ents[s.object].label, ents[s.object].cls, "true" if s.negated else "false",
+        s.modality, ents[s.attributed_to].label if s.attributed_to else "", s.article,
+        dates.get(s.article, ""), s.sentence, s.char_start, s.char_end,
+        f"{s.confidence:.3f}"] for s in ordered))
 
 
 def manifest(result: BuildResult, *, model: str | None, base: str) -> dict:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .entities import find_entity
 from .errors import OutputError, QueryError
 from .vocab import NG
 
@@ -152,6 +153,8 @@ def resolve_query(text: str, *, directory: Path = QUERIES_DIR) -> str:
 def bind_param(store: ox.Store, value: str) -> ox.NamedNode:
     """An entity IRI from ``<iri>``, ``http(s)://...`` or a label / alias (any case).
 
+    The label is resolved by ``entities.find_entity``, as ``--focus`` is.
+
     Raises:
         QueryError: When no entity has that label, naming close labels.
     """
@@ -159,15 +162,11 @@ def bind_param(store: ox.Store, value: str) -> ox.NamedNode:
         return ox.NamedNode(value[1:-1])
     if value.startswith(("http://", "https://")):
         return ox.NamedNode(value)
-    labels: dict[str, ox.NamedNode] = {}
-    q = ("SELECT ?e ?l WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } "
-         "?e a ?c . FILTER(!isBlank(?e)) }")
+    names: dict[str, list[str]] = {}
+    q = ("SELECT ?e ?l ?alias WHERE { ?e rdfs:label ?l ; a ?c . "
+         "OPTIONAL { ?e skos:altLabel ?alias } FILTER(isIRI(?e)) }")
     for row in run_query(store, q):
-        labels.setdefault(row[1].value.casefold(), row[0])
-    if value.casefold() in labels:
-        return labels[value.casefold()]
-    import difflib
-
-    close = difflib.get_close_matches(value.casefold(), list(labels), n=5)
-    raise QueryError(f"no entity labelled {value!r}; close labels: "
-                     f"{', '.join(close) or 'none'}; pass an IRI or a listed label")
+        known = names.setdefault(row[0].value, [row[1].value, row[0].value])
+        if row[2] is not None:
+            known.append(row[2].value)
+    return ox.NamedNode(find_entity(value, names, option="--param"))

@@ -6,13 +6,14 @@ always shows what the build holds.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
+from urllib.parse import unquote
 
 import networkx as nx
 
+from .entities import find_entity
 from .errors import QueryError
 from .model import BuildResult, Statement
 
@@ -39,22 +40,16 @@ class Filters:
 
 
 def resolve_entity(result: BuildResult, name: str) -> str:
-    """Return the key of the entity named by label, key or IRI (case-insensitive).
+    """Return the key of the entity named by label, alias, key or IRI (any case).
 
     Raises:
-        QueryError: No entity matches; the message lists close matches.
+        QueryError: No entity matches; the message lists close labels.
     """
-    wanted = name.strip().casefold()
-    for key, e in result.entities.items():
-        if wanted in (key.casefold(), e.label.casefold()) or \
-                wanted.rstrip("/").endswith("/entity/" + key.casefold()) or \
-                wanted in (a.casefold() for a in e.aliases):
-            return key
-    labels = sorted(e.label for e in result.entities.values())
-    close = difflib.get_close_matches(name, labels, n=5, cutoff=0.5)
-    hint = f"did you mean: {', '.join(close)}?" if close else "list them with " \
-        "`newsgraph query DIR 'SELECT ?l WHERE { ?e rdfs:label ?l }'`"
-    raise QueryError(f"--focus {name!r}: no such entity in the build; {hint}")
+    wanted = name.strip().strip("<>").rstrip("/")
+    if "/entity/" in wanted:  # an entity IRI: its last part is the percent-encoded key
+        wanted = unquote(wanted.rsplit("/entity/", 1)[1])
+    names = {key: [e.label, key, *e.aliases] for key, e in result.entities.items()}
+    return find_entity(wanted if wanted else name, names, option="--focus")
 
 
 def select(result: BuildResult, filters: Filters) -> list[Statement]:
