@@ -146,9 +146,10 @@ def _value(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
-_ARTICLES = """SELECT ?a ?title ?sha ?src ?date WHERE {
+_ARTICLES = """SELECT ?a ?title ?sha ?src ?date ?url ?pub WHERE {
   ?a a ng:Article ; dcterms:title ?title ; ng:sha256 ?sha ; ng:sourcePath ?src .
-  OPTIONAL { ?a dcterms:date ?date } }"""
+  OPTIONAL { ?a dcterms:date ?date } OPTIONAL { ?a schema:url ?url }
+  OPTIONAL { ?a ng:publisherName ?pub } }"""
 _ENTITIES = """SELECT ?e ?label (MIN(STR(?t)) AS ?type) WHERE {
   ?e skos:prefLabel ?label ; a ?t . FILTER(STRSTARTS(STR(?t), STR(ng:))) }
   GROUP BY ?e ?label"""
@@ -199,7 +200,8 @@ class Source:
             result.articles.append(Article(
                 id=_local(row["a"].value), title=row["title"].value,
                 date=_value(row["date"]) or None, source=row["src"].value, text="",
-                sha256=row["sha"].value))
+                sha256=row["sha"].value, url=_value(row["url"]) or None,
+                publisher=_value(row["pub"]) or None))
         for row in run_query(self.store, _ENTITIES):
             key = _local(row["e"].value)
             result.entities[key] = Entity(key=key, label=row["label"].value,

@@ -79,7 +79,10 @@ def manifest(result: BuildResult, *, model: str | None, base: str) -> dict:
         "base_iri": base,
         "inputs": [{"path": a.source, "sha256": a.sha256, "article": a.id,
                     "title": a.title, "date": a.date, "repaired": bool(a.edits),
-                    "repair_edits": len(a.edits)} for a in result.articles],
+                    "repair_edits": len(a.edits),
+                    **({"url": a.url} if a.url else {}),
+                    **({"publisher": a.publisher} if a.publisher else {})}
+                   for a in result.articles],
         "errors": result.errors,
         "counts": {"articles": len(result.articles), "sentences": result.sentences,
                    "entities": len(result.entities), "statements": len(result.statements),

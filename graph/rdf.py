@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
@@ -63,6 +63,23 @@ def statement_id(s: Statement) -> str:
     return hashlib.sha256("|".join(map(str, s.key)).encode("utf-8")).hexdigest()[:20]
 
 
+#: Characters an IRI may carry as they are (RFC 3986 reserved and unreserved, and ``%``).
+_IRI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
+
+
+def url_term(url: str) -> URIRef | Literal:
+    """An article's URL as an IRI when it is an absolute http(s) address, else a literal.
+
+    Characters an IRI may not hold (spaces, quotes, angle brackets, non-ASCII) are
+    percent-encoded; a string that is not a web address (``javascript:...``, a bare path)
+    is kept as an ``xsd:anyURI`` literal rather than minted into the graph as an IRI.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return URIRef(quote(url.strip(), safe=_IRI_SAFE))
+    return Literal(url, datatype=XSD.anyURI)
+
+
 def bind_prefixes(ds: Dataset, iris: IRIs) -> None:
     """Bind the prefixes used in serialisations."""
     ds.bind("ng", str(NG))
@@ -104,6 +121,10 @@ def add_article(ds: Dataset, article: Article, statements: Iterable[Statement],
     g.add((art, DCTERMS.title, Literal(article.title)))
     g.add((art, NG.sha256, Literal(article.sha256)))
     g.add((art, NG.sourcePath, Literal(article.source)))
+    if article.url:
+        g.add((art, URIRef(SCHEMA + "url"), url_term(article.url)))
+    if article.publisher:
+        g.add((art, NG.publisherName, Literal(article.publisher)))
     if article.date:
         g.add((art, DCTERMS.date, Literal(article.date, datatype=XSD.date)))
     if article.section:

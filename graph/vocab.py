@@ -84,6 +84,7 @@ class NG(DefinedNamespace):
     sha256: URIRef
     section: URIRef
     sourcePath: URIRef
+    publisherName: URIRef
     repaired: URIRef
     repairEdits: URIRef
     isoCode: URIRef

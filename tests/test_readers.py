@@ -180,3 +180,39 @@ def test_build_over_a_mixed_directory_gives_statements_from_each_format(tmp_path
     assert ("Russia", "b.md") in subjects
     assert ("Vietnam", "c.html") in subjects
     assert ("Germany", "d.jsonl:2") in subjects
+
+
+def test_url_and_publisher_reach_the_graph_and_the_manifest(tmp_path):
+    from graph.sparql import open_store, run_query
+
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "b.md").write_text(MD, encoding="utf-8")
+    records = [
+        {"title": "Spaces", "url": "https://example.org/a b/é?q=\"x\"", "source": "Wire",
+         "text": "Germany criticized Russia over the attack on Ukraine."},
+        {"title": "Not a web address", "url": "javascript:alert(1)",
+         "text": "India welcomed Japan's prime minister in New Delhi on Thursday."},
+    ]
+    (root / "c.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records),
+                                  encoding="utf-8")
+    out = tmp_path / "out"
+    result = build([root], out=out)
+    assert result.errors == []
+    rows = run_query(open_store(out), "SELECT ?src ?url ?pub WHERE { ?a ng:sourcePath ?src ; "
+                     "schema:url ?url . OPTIONAL { ?a ng:publisherName ?pub } }")
+    found = {r["src"].value.rsplit("/", 1)[-1]: (r["url"], r["pub"]) for r in rows}
+    url, pub = found["b.md"]
+    assert (type(url).__name__, url.value, pub.value) == \
+        ("NamedNode", "https://example.org/energy", "Example Wire")
+    url, pub = found["c.jsonl:1"]
+    assert type(url).__name__ == "NamedNode" and pub.value == "Wire"
+    assert url.value == "https://example.org/a%20b/%C3%A9?q=%22x%22"
+    url, pub = found["c.jsonl:2"]
+    assert type(url).__name__ == "Literal" and url.value == "javascript:alert(1)"
+    assert pub is None
+    inputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    by_path = {i["path"].rsplit("/", 1)[-1]: i for i in inputs}
+    assert by_path["b.md"]["url"] == "https://example.org/energy"
+    assert by_path["b.md"]["publisher"] == "Example Wire"
+    assert by_path["c.jsonl:2"]["url"] == "javascript:alert(1)"  # as the input gave it
