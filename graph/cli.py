@@ -332,6 +332,12 @@ def serve(
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Permit a "
                                                "non-loopback --host (no authentication!)."
                                                )] = False,
+    in_memory: Annotated[bool, typer.Option("--in-memory", help="Copy the store into each "
+                                            "query worker's memory at start: joins and "
+                                            "aggregates over large builds run several "
+                                            "times faster (per million triples about "
+                                            "350 MB per worker and 15 s to start); "
+                                            "read-only.")] = False,
 ) -> None:
     """Serve a build as a SPARQL 1.1 endpoint at /sparql, the graph page at /.
 
@@ -355,7 +361,8 @@ def serve(
 
     try:
         run_server(out, host=host, port=port, allow_update=allow_update, timeout=timeout,
-                   max_rows=max_rows, allow_remote=allow_remote, ready=ready)
+                   max_rows=max_rows, allow_remote=allow_remote, in_memory=in_memory,
+                   ready=ready)
     except NewsgraphError as exc:
         _fail(exc)
     except KeyboardInterrupt:

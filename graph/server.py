@@ -190,7 +190,8 @@ def _execute(store: Any, req: dict[str, Any]) -> _Reply:
     from .sparql import PREFIXES
 
     if req["op"] == "health":
-        body = json.dumps({"status": "ok", "triples": len(store), "writable": req["writable"]})
+        body = json.dumps({"status": "ok", "triples": len(store), "writable": req["writable"],
+                           "in_memory": req["in_memory"]})
         return 200, "application/json", body.encode("utf-8")
     if req["op"] == "update":
         try:
@@ -244,18 +245,18 @@ def _results_format(fmt: str) -> Any:
     return RESULT_FORMATS[fmt]
 
 
-def _open(out: Path, writable: bool) -> Any:
+def _open(out: Path, writable: bool, in_memory: bool) -> Any:
     from .sparql import open_store
 
     if writable and (out / "store").is_dir():
         return ox.Store(str(out / "store"))
-    return open_store(out)
+    return open_store(out, in_memory=in_memory)
 
 
-def _worker_main(conn: Connection, out: str, writable: bool) -> None:
+def _worker_main(conn: Connection, out: str, writable: bool, in_memory: bool) -> None:
     """Worker loop: open the store once, then answer requests until the pipe closes."""
     try:
-        store = _open(Path(out), writable)
+        store = _open(Path(out), writable, in_memory)
     except (OSError, ValueError, NewsgraphError) as exc:
         conn.send((500, "text/plain; charset=utf-8", f"{exc}\n".encode()))
         return
@@ -285,30 +286,48 @@ class WorkerPool:
         out: The build directory.
         size: How many queries may run at once.
         writable: Open the store for writing (then ``size`` is forced to 1: one writer).
+        in_memory: Each worker answers from its own in-memory copy of the store.
     """
 
-    def __init__(self, out: Path, *, size: int = 2, writable: bool = False) -> None:
+    def __init__(self, out: Path, *, size: int = 2, writable: bool = False,
+                 in_memory: bool = False) -> None:
         self.out = out
         self.writable = writable
+        self.in_memory = in_memory
         self.size = 1 if writable else max(1, size)
         self._ctx = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
-        for _ in range(self.size):
-            self._idle.put(self._start())
+        # start them all before waiting: opening (or copying into memory) runs in parallel
+        spawned = [self._spawn() for _ in range(self.size)]
+        try:
+            for worker in spawned:
+                self._idle.put(self._ready(worker))
+        except BaseException:
+            for worker in spawned:
+                worker.process.kill()
+            raise
 
     def _start(self) -> _Worker:
+        return self._ready(self._spawn())
+
+    def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=_worker_main, args=(child, str(self.out),
-                                                            self.writable), daemon=True)
+                                                            self.writable, self.in_memory),
+                                 daemon=True)
         proc.start()
         child.close()
-        status, _ctype, body = parent.recv()
+        return _Worker(proc, parent)
+
+    def _ready(self, worker: _Worker) -> _Worker:
+        """Wait until ``worker`` has its store open; raise if it could not open it."""
+        status, _ctype, body = worker.conn.recv()
         if status != 200:
-            proc.join(5)
+            worker.process.join(5)
             raise OutputError(f"{self.out}: cannot open the store for serving "
                               f"({body.decode().strip()}); is another process writing it?")
-        return _Worker(proc, parent)
+        return worker
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()
@@ -388,8 +407,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._send((200, "text/html; charset=utf-8", body))
         elif url.path == "/health":
-            self._send(self.server.pool.run({"op": "health", "writable": self.server.pool
-                                             .writable}, timeout=self.server.query_timeout))
+            pool = self.server.pool
+            self._send(pool.run({"op": "health", "writable": pool.writable,
+                                 "in_memory": pool.in_memory},
+                                timeout=self.server.query_timeout))
         elif url.path in _SPARQL_PATHS:
             if "update" in params:
                 self._send(_text(405, "SPARQL updates must be sent with POST"),
@@ -483,7 +504,8 @@ def is_loopback(host: str) -> bool:
 
 def make_server(out: Path, *, host: str = "127.0.0.1", port: int = 7878,
                 allow_update: bool = False, timeout: float = 10.0, max_rows: int = 10000,
-                allow_remote: bool = False, workers: int = 2) -> _SparqlServer:
+                allow_remote: bool = False, workers: int = 2,
+                in_memory: bool = False) -> _SparqlServer:
     """Create (but do not start) the SPARQL endpoint of a build.
 
     Args:
@@ -495,18 +517,24 @@ def make_server(out: Path, *, host: str = "127.0.0.1", port: int = 7878,
         max_rows: Largest number of solutions or triples returned (more: 413).
         allow_remote: Permit binding a non-loopback address.
         workers: Query worker processes (1 when updates are allowed).
+        in_memory: Each worker copies the store into memory at start and answers from the
+            copy (faster joins and aggregates on large builds; see ``open_store``).
 
     Raises:
         OutputError: When ``out`` holds no build, the host is not loopback without
-            ``allow_remote``, or the address cannot be bound.
+            ``allow_remote``, updates are asked of an in-memory copy, or the address
+            cannot be bound.
     """
+    if in_memory and allow_update:
+        raise OutputError(f"{out}: --in-memory serves a copy of the store, so updates "
+                          "would be lost; drop --in-memory to accept updates")
     if not ((out / "store").is_dir() or (out / "graph.trig").is_file()):
         raise OutputError(f"{out}: no build found (no store/ or graph.trig); run "
                           f"`newsgraph build INPUT --out {out}` first")
     if not allow_remote and not is_loopback(host):
         raise OutputError(f"{host}: not a loopback address; the endpoint has no "
                           "authentication, pass --allow-remote to expose it anyway")
-    pool = WorkerPool(out, size=workers, writable=allow_update)
+    pool = WorkerPool(out, size=workers, writable=allow_update, in_memory=in_memory)
     try:
         return _SparqlServer((host, port), out=out, pool=pool, timeout=timeout,
                              max_rows=max_rows)
@@ -518,7 +546,7 @@ def make_server(out: Path, *, host: str = "127.0.0.1", port: int = 7878,
 
 def serve(out: Path, *, host: str = "127.0.0.1", port: int = 7878,
           allow_update: bool = False, timeout: float = 10.0, max_rows: int = 10000,
-          allow_remote: bool = False, ready: Any = None) -> None:
+          allow_remote: bool = False, in_memory: bool = False, ready: Any = None) -> None:
     """Serve a build over the SPARQL 1.1 Protocol until interrupted.
 
     Args:
@@ -529,13 +557,15 @@ def serve(out: Path, *, host: str = "127.0.0.1", port: int = 7878,
         timeout: Per-query time limit in seconds (504 beyond it).
         max_rows: Row cap (413 beyond it).
         allow_remote: Permit a non-loopback ``host``.
+        in_memory: Answer from in-memory copies of the store (see :func:`make_server`).
         ready: Called with the endpoint URL once the server listens.
 
     Raises:
         OutputError: As :func:`make_server`.
     """
     server = make_server(out, host=host, port=port, allow_update=allow_update,
-                         timeout=timeout, max_rows=max_rows, allow_remote=allow_remote)
+                         timeout=timeout, max_rows=max_rows, allow_remote=allow_remote,
+                         in_memory=in_memory)
     bound_host, bound_port = server.server_address[:2]
     shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
     url = f"http://{shown}:{bound_port}/sparql"

@@ -47,14 +47,27 @@ def write_store(trig: Path, store_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def open_store(out: Path) -> ox.Store:
+def open_store(out: Path, *, in_memory: bool = False) -> ox.Store:
     """Open a build's store read-only (falls back to loading ``graph.trig`` in memory).
+
+    Args:
+        out: The build directory.
+        in_memory: Copy the on-disk store into memory and answer from the copy: joins and
+            aggregates over large builds run several times faster (no disk dictionary
+            lookups) at the cost of RAM (about 350 MB per million triples) and the copy's
+            time (about 15 s per million triples).
 
     Raises:
         OutputError: When ``out`` holds no build.
     """
     if (out / "store").is_dir():
-        return ox.Store.read_only(str(out / "store"))
+        disk = ox.Store.read_only(str(out / "store"))
+        if not in_memory:
+            return disk
+        memory = ox.Store()
+        memory.bulk_load(input=disk.dump(format=ox.RdfFormat.N_QUADS),
+                         format=ox.RdfFormat.N_QUADS)
+        return memory
     if (out / "graph.trig").is_file():
         store = ox.Store()
         store.load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)

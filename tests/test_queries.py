@@ -81,3 +81,12 @@ def test_unknown_label_and_injection_are_errors_not_sparql(seed_build) -> None:
     q = resolve_query("entity")
     rows = list(run_query(store, q, bindings={"entity": ox.Literal('x" } ; DROP ALL')}))
     assert rows == []
+
+
+def test_in_memory_copy_holds_the_same_quads_and_answers_alike(seed_build) -> None:
+    _result, out = seed_build
+    disk, memory = open_store(out), open_store(out, in_memory=True)
+    assert sorted(map(str, memory)) == sorted(map(str, disk)) and len(disk) > 500
+    q = "SELECT ?s ?o WHERE { ?s ng:cooperatesWith ?o } ORDER BY ?s ?o"
+    rows = [tuple(map(str, r)) for r in run_query(memory, q)]
+    assert rows and rows == [tuple(map(str, r)) for r in run_query(disk, q)]

@@ -244,3 +244,44 @@ def test_non_loopback_host_refused(seed_build):
                           timeout=60)
     assert proc.returncode == 2
     assert "--allow-remote" in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def memory_endpoint(request, seed_build, tmp_path_factory):
+    """The same build served from in-memory copies of the store (``--in-memory``)."""
+    _result, out = seed_build
+    log = tmp_path_factory.mktemp("serve-mem") / "serve.log"
+    return _serve(request, out, log, "--in-memory", "--timeout", "3")
+
+
+def test_in_memory_endpoint_answers_as_the_disk_one(memory_endpoint, endpoint):
+    health = httpx.get(f"{memory_endpoint}/health", timeout=10).json()
+    assert health["in_memory"] is True and health["writable"] is False
+    assert httpx.get(f"{endpoint}/health", timeout=10).json()["in_memory"] is False
+    assert health["triples"] == _triples(endpoint)
+    headers = {"Accept": "text/csv"}
+    query = STATEMENTS + " ORDER BY ?st"
+    mem = httpx.get(f"{memory_endpoint}/sparql", params={"query": query}, headers=headers,
+                    timeout=10)
+    disk = httpx.get(f"{endpoint}/sparql", params={"query": query}, headers=headers,
+                     timeout=10)
+    assert mem.status_code == disk.status_code == 200
+    assert mem.text == disk.text and mem.text.count("\n") > 10
+
+
+def test_in_memory_endpoint_still_stops_a_runaway_query(memory_endpoint):
+    r = httpx.get(f"{memory_endpoint}/sparql", params={"query": RUNAWAY}, timeout=30)
+    assert r.status_code == 504
+    after = httpx.get(f"{memory_endpoint}/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                      headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert after.status_code == 200 and after.json()["boolean"] is True
+
+
+def test_in_memory_refuses_updates_at_start(seed_build):
+    _result, out = seed_build
+    res = subprocess.run([str(BIN / "newsgraph"), "serve", str(out), "--in-memory",
+                          "--allow-update", "--port", str(_free_port())],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2
+    assert "--in-memory" in res.stderr and "updates" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
