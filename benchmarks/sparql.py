@@ -25,7 +25,8 @@ engine's work and the handing over of the rows: the same query wrapped as
 term, through the project and through rdflib.
 
 Usage: python benchmarks/sparql.py [--triples 1000000] [--runs 9] [--rdflib-runs 2]
-                                   [--no-rdflib] [--keep DIR]
+                                   [--no-rdflib] [--no-endpoint] [--keep DIR]
+                                   [--query NAME ...]
 """
 
 from __future__ import annotations
@@ -257,7 +258,12 @@ def main() -> None:
     ap.add_argument("--rdflib-runs", type=int, default=2, help="runs per query (rdflib)")
     ap.add_argument("--no-rdflib", action="store_true", help="skip rdflib")
     ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    ap.add_argument("--query", action="append", choices=sorted(QUERIES), metavar="NAME",
+                    help="run only this query (repeatable); default: all of "
+                         + ", ".join(QUERIES))
+    ap.add_argument("--no-endpoint", action="store_true", help="skip the HTTP figures")
     args = ap.parse_args()
+    queries = {k: v for k, v in QUERIES.items() if not args.query or k in args.query}
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="ng-bench-sparql-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -290,7 +296,7 @@ def main() -> None:
         timings: dict[str, tuple[int, float, float]] = {}
         engine: dict[str, float] = {}
         in_memory: dict[str, tuple[float, float]] = {}
-        for name, q in QUERIES.items():
+        for name, q in queries.items():
             full = header + q
 
             def via_project(q: str = q) -> int:
@@ -323,9 +329,10 @@ def main() -> None:
             if not rows_pm == rows_rm == rows_p:
                 raise SystemExit(f"{name}: in memory {rows_pm} and {rows_rm} rows, not {rows_p}")
             in_memory[name] = (t_pm, t_rm)
-        small = {k: v for k, v in QUERIES.items() if k != "two-hop join"}
-        small["ask"] = "ASK { ?s ?p ?o }"
-        endpoint_overhead(out, small, args.runs)
+        if not args.no_endpoint:
+            small = {k: v for k, v in queries.items() if k != "two-hop join"}
+            small["ask"] = "ASK { ?s ?p ?o }"
+            endpoint_overhead(out, small, args.runs)
 
         rdflib_times: dict[str, float] = {}
         rdflib_engine: dict[str, float] = {}
@@ -334,7 +341,7 @@ def main() -> None:
 
             ds = rdflib.Dataset(default_union=True)
             loads["rdflib"], _ = _timed(lambda: ds.parse(str(nq), format="nquads"))
-            for name, q in QUERIES.items():
+            for name, q in queries.items():
                 t_l, rows_l = _median(lambda q=q: len(list(ds.query(header + q))),
                                       args.rdflib_runs)
                 if rows_l != timings[name][0]:
