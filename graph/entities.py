@@ -295,6 +295,6 @@ def find_entity(name: str, names: Mapping[str, Sequence[str]], *, option: str) -
     close = [labels[c] for c in difflib.get_close_matches(wanted, list(labels), n=5,
                                                            cutoff=0.5)]
     hint = f"close labels: {', '.join(close)}" if close else "no label is close"
-    raise QueryError(f"{option} {name!r}: no entity labelled so in the build; {hint}; "
-                     "pass an IRI or a label listed by `newsgraph query DIR "
-                     "'SELECT ?l WHERE { ?e rdfs:label ?l }'`")
+    raise QueryError(f"{option}: no entity labelled {name!r} in the build (labels, aliases, "
+                     f"keys and IRIs searched); {hint}; pass an IRI or a label listed by "
+                     "`newsgraph query DIR 'SELECT ?l WHERE { ?e rdfs:label ?l }'`")

@@ -32,9 +32,10 @@ def test_equal_matches_resolve_to_the_smallest_id():
 
 
 def test_unknown_name_names_the_option_and_close_labels():
-    with pytest.raises(QueryError, match=r"--param 'Peruu'.*close labels: Peru"):
+    peru = r"--param: no entity labelled 'Peruu'.*close labels: Peru"
+    with pytest.raises(QueryError, match=peru):
         find_entity("Peruu", NAMES, option="--param")
-    with pytest.raises(QueryError, match="no label is close"):
+    with pytest.raises(QueryError, match=r"--focus: no entity labelled 'Zzqx'.*no label is close"):
         find_entity("Zzqx", NAMES, option="--focus")
 
 
