@@ -207,6 +207,28 @@ def _paired(a: Callable[[], int], b: Callable[[], int], runs: int
     return statistics.median(times_a), rows_a, statistics.median(times_b), rows_b
 
 
+def project_vs_raw(project: ox.Store, raw: ox.Store, query: str, full: str, runs: int
+                   ) -> tuple[float, int, float, int]:
+    """Median times and row counts of a query through the project and through raw pyoxigraph.
+
+    Args:
+        project: The store as the project opened it (queried with ``run_query``).
+        raw: The raw pyoxigraph store (queried with ``full``, the query with PREFIX lines).
+        query: The query as the project takes it.
+        full: The same query with its PREFIX declarations.
+        runs: Runs of each, alternately, after one warm-up run of both.
+    """
+    def via_project() -> int:
+        return len(list(run_query(project, query)))
+
+    def via_raw() -> int:
+        return len(list(raw.query(full, use_default_graph_as_union=True)))
+
+    via_project()  # warm the caches of both stores alike
+    via_raw()
+    return _paired(via_project, via_raw, runs)
+
+
 def endpoint_overhead(out: Path, queries: dict[str, str], runs: int) -> None:
     """Print what answering over HTTP (``newsgraph serve``'s worker processes) adds.
 
@@ -299,15 +321,7 @@ def main() -> None:
         for name, q in queries.items():
             full = header + q
 
-            def via_project(q: str = q) -> int:
-                return len(list(run_query(project, q)))
-
-            def via_raw(full: str = full) -> int:
-                return len(list(raw.query(full, use_default_graph_as_union=True)))
-
-            via_project()  # warm the caches of both stores alike
-            via_raw()
-            t_p, rows_p, t_r, rows_r = _paired(via_project, via_raw, args.runs)
+            t_p, rows_p, t_r, rows_r = project_vs_raw(project, raw, q, full, args.runs)
             if rows_p != rows_r:
                 raise SystemExit(f"{name}: project {rows_p} rows, raw {rows_r}")
             timings[name] = (rows_p, t_p, t_r)
@@ -316,16 +330,8 @@ def main() -> None:
             if rows_e != rows_p:
                 raise SystemExit(f"{name}: counted {rows_e} rows, listed {rows_p}")
             engine[name] = t_e
-
-            def via_project_mem(q: str = q) -> int:
-                return len(list(run_query(project_mem, q)))
-
-            def via_raw_mem(full: str = full) -> int:
-                return len(list(memory.query(full, use_default_graph_as_union=True)))
-
-            via_project_mem()
-            via_raw_mem()
-            t_pm, rows_pm, t_rm, rows_rm = _paired(via_project_mem, via_raw_mem, args.runs)
+            t_pm, rows_pm, t_rm, rows_rm = project_vs_raw(project_mem, memory, q, full,
+                                                          args.runs)
             if not rows_pm == rows_rm == rows_p:
                 raise SystemExit(f"{name}: in memory {rows_pm} and {rows_rm} rows, not {rows_p}")
             in_memory[name] = (t_pm, t_rm)
