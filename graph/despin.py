@@ -130,9 +130,13 @@ def _match_case(template: str, word: str) -> str:
     return word[:1].upper() + word[1:] if template[:1].isupper() else word
 
 
-def _joined(text: str, end: int, start: int) -> bool:
-    """Whether two neighbouring words are in the same sentence (no . ! ? between)."""
-    return not _STOP.search(text, end, start)
+def _continues(text: str, words: list[tuple[int, int, str]], j: int) -> bool:
+    """Whether ``words[j]`` exists and is in the sentence of ``words[j - 1]``.
+
+    Two neighbouring words are in one sentence when no ``.``, ``!`` or ``?`` stands
+    between them.
+    """
+    return 0 < j < len(words) and not _STOP.search(text, words[j - 1][1], words[j][0])
 
 
 def find_edits(text: str) -> list[Edit]:
@@ -154,10 +158,8 @@ def find_edits(text: str) -> list[Edit]:
             n = len(rule.spun)
             if tuple(lower[i : i + n]) != rule.spun:
                 continue
-            prev = (words[i - 1][2] if i > 0 and _joined(text, words[i - 1][1], words[i][0])
-                    else None)
-            nxt = (words[i + n][2] if i + n < len(words)
-                   and _joined(text, words[i + n - 1][1], words[i + n][0]) else None)
+            prev = words[i - 1][2] if _continues(text, words, i) else None
+            nxt = words[i + n][2] if _continues(text, words, i + n) else None
             if rule.applies(prev, nxt):
                 start, end = words[i][0], words[i + n - 1][1]
                 edits.append(
@@ -270,16 +272,15 @@ def spin(text: str, *, p: float, seed: int = 0) -> tuple[str, int]:
             n = len(orig)
             if tuple(lower[i : i + n]) != orig:
                 continue
-            nxt = (words[i + n][2] if i + n < len(words)
-                   and _joined(text, words[i + n - 1][1], words[i + n][0]) else None)
+            nxt = words[i + n][2] if _continues(text, words, i + n) else None
             if rule.applies(prev, nxt) and rng.random() < p:
                 start, end = words[i][0], words[i + n - 1][1]
                 out.append(text[last:start])
                 out.append(_match_case(words[i][2], " ".join(rule.spun)))
                 last, made, step, spun_last = end, made + 1, n, rule.spun[-1]
             break
-        prev = spun_last if i + step >= len(words) or _joined(
-            text, words[i + step - 1][1], words[i + step][0]) else None
+        prev = spun_last if i + step >= len(words) or _continues(text, words, i + step) \
+            else None
         i += step
     out.append(text[last:])
     return "".join(out), made
