@@ -113,8 +113,9 @@ def render_html(statements: Iterable[Statement], entities: dict[str, Entity],
     # Parallel edges of a pair (either direction) fan out on arcs of growing curvature.
     fan: Counter[tuple[str, str]] = Counter()
     for (subj, rel, obj, negated, modality), group in sorted(evidence.items()):
-        nth = fan[(min(subj, obj), max(subj, obj))]
-        fan[(min(subj, obj), max(subj, obj))] += 1
+        pair = (min(subj, obj), max(subj, obj))
+        nth = fan[pair]
+        fan[pair] += 1
         lines = []
         for s in group:
             a = articles.get(s.article)
