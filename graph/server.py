@@ -528,9 +528,9 @@ def make_server(out: Path, *, host: str = "127.0.0.1", port: int = 7878,
     if in_memory and allow_update:
         raise OutputError(f"{out}: --in-memory serves a copy of the store, so updates "
                           "would be lost; drop --in-memory to accept updates")
-    if not ((out / "store").is_dir() or (out / "graph.trig").is_file()):
-        raise OutputError(f"{out}: no build found (no store/ or graph.trig); run "
-                          f"`newsgraph build INPUT --out {out}` first")
+    from .sparql import check_build
+
+    check_build(out)
     if not allow_remote and not is_loopback(host):
         raise OutputError(f"{host}: not a loopback address; the endpoint has no "
                           "authentication, pass --allow-remote to expose it anyway")

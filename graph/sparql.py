@@ -47,6 +47,17 @@ def write_store(trig: Path, store_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def check_build(out: Path) -> None:
+    """Make sure ``out`` holds a build (a ``store/`` or a ``graph.trig``).
+
+    Raises:
+        OutputError: When it holds neither, saying how to make one.
+    """
+    if not ((out / "store").is_dir() or (out / "graph.trig").is_file()):
+        raise OutputError(f"{out}: no build found (no store/ or graph.trig); run "
+                          f"`newsgraph build INPUT --out {out}` first")
+
+
 def open_store(out: Path, *, in_memory: bool = False) -> ox.Store:
     """Open a build's store read-only (falls back to loading ``graph.trig`` in memory).
 
@@ -60,6 +71,7 @@ def open_store(out: Path, *, in_memory: bool = False) -> ox.Store:
     Raises:
         OutputError: When ``out`` holds no build.
     """
+    check_build(out)
     if (out / "store").is_dir():
         disk = ox.Store.read_only(str(out / "store"))
         if not in_memory:
@@ -68,12 +80,9 @@ def open_store(out: Path, *, in_memory: bool = False) -> ox.Store:
         memory.bulk_load(input=disk.dump(format=ox.RdfFormat.N_QUADS),
                          format=ox.RdfFormat.N_QUADS)
         return memory
-    if (out / "graph.trig").is_file():
-        store = ox.Store()
-        store.load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
-        return store
-    raise OutputError(f"{out}: no build found (no store/ or graph.trig); run "
-                      f"`newsgraph build INPUT --out {out}` first")
+    store = ox.Store()
+    store.load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
+    return store
 
 
 def read_query(text: str) -> str:
